@@ -1,0 +1,51 @@
+# The two commands: `make run` (set up and serve with demo data) and `make test` (set up and test).
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app wsgi
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: run test setup translations messages clean
+
+run: $(VENV)/.run translations instance/config.py
+	$(FLASK) init-db
+	$(FLASK) seed-demo
+	@echo "Portal: http://$(HOST):$(PORT)  (emails are printed here; Ctrl+C stops)"
+	@trap 'kill 0' INT TERM EXIT; \
+	$(BIN)/huey_consumer portal.jobs.huey --workers 2 --worker-type thread --quiet & \
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+test: $(VENV)/.dev translations
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+setup: $(VENV)/.run translations instance/config.py
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.run: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@ $(VENV)/.run
+
+# Compiled catalogs are build output: never committed, never edited.
+translations: $(VENV)/.run
+	$(BIN)/pybabel compile --statistics -d portal/translations
+
+# After changing user-facing text: extract it and merge it into each catalog, then translate the .po files.
+messages: $(VENV)/.run
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o portal/translations/messages.pot --no-location --sort-output .
+	$(BIN)/pybabel update -i portal/translations/messages.pot -d portal/translations --no-fuzzy-matching
+
+instance/config.py:
+	@mkdir -p instance
+	@$(PYTHON) -c "import secrets; print('# Created by make run: this machine only, never commit.'); print(f'SECRET_KEY = {secrets.token_hex(32)!r}')" > $@
+	@echo "Created instance/config.py with a new SECRET_KEY"
+
+clean:
+	rm -rf $(VENV) instance/portal.db* instance/huey.db*

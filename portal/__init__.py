@@ -1,0 +1,115 @@
+"""The Prakerja registration portal: application factory."""
+
+import hashlib
+import os
+
+from flask import Flask, current_app, request
+from flask_babel import get_locale
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from portal import database, logs, sessions
+from portal.errors import register_error_handlers
+from portal.extensions import babel, csrf, limiter, login_manager, mail
+from portal.htmx import add_vary, layout
+from portal.jobs import huey
+from portal.rendering import clock
+from portal.security import SessionInterface, secure_headers
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def create_app(test_config=None):
+    """Build the app: defaults, then instance/config.py, then PORTAL_* variables, then test settings."""
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder=os.path.join(ROOT, "templates"),
+        static_folder=os.path.join(ROOT, "static"),
+    )
+    app.config.from_object("portal.config")
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_prefixed_env("PORTAL")
+    if test_config:
+        app.config.update(test_config)
+    check_secret_key(app)
+    os.makedirs(app.instance_path, exist_ok=True)
+
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    app.jinja_env.filters["clock"] = clock
+    app.session_interface = SessionInterface()
+    if app.config["PROXY_COUNT"]:
+        n = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
+
+    logs.install()
+    database.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    mail.init_app(app)
+    limiter.init_app(app)
+    sessions.init_app(app)
+    huey.immediate = app.config["HUEY_IMMEDIATE"]
+
+    from portal.applicant.views import bp as applicant_bp
+    from portal.auth.views import bp as auth_bp
+    from portal.main.views import bp as main_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(applicant_bp)
+    register_error_handlers(app)
+
+    app.after_request(secure_headers)
+    app.after_request(add_vary)
+    app.url_defaults(fingerprint_static)
+    app.get_send_file_max_age = static_max_age
+    app.context_processor(template_globals)
+
+    from portal.cli import register_commands
+
+    register_commands(app)
+    return app
+
+
+def check_secret_key(app):
+    """Refuse to start in production with the development key."""
+    if app.config["SECRET_KEY"] in ("", "dev") and not (app.debug or app.testing):
+        raise SystemExit(
+            "SECRET_KEY is not set. Put SECRET_KEY = '<random>' in instance/config.py "
+            "or set PORTAL_SECRET_KEY (make run creates one for you)."
+        )
+
+
+def select_locale():
+    """The language the visitor chose, else their browser's preference, else Indonesian."""
+    languages = current_app.config["LANGUAGES"]
+    chosen = request.cookies.get("lang")
+    if chosen in languages:
+        return chosen
+    return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+_static_hashes = {}
+
+
+def fingerprint_static(endpoint, values):
+    """Add a content hash to static URLs so browsers may cache the files for a year."""
+    if endpoint != "static" or "filename" not in values:
+        return
+    filename = values["filename"]
+    if filename not in _static_hashes:
+        with current_app.open_resource(os.path.join(current_app.static_folder, filename), "rb") as fh:
+            _static_hashes[filename] = hashlib.sha256(fh.read()).hexdigest()[:10]
+    values["v"] = _static_hashes[filename]
+
+
+def static_max_age(filename):
+    """A year for fingerprinted URLs (the content cannot change under them), revalidate otherwise."""
+    return 365 * 24 * 3600 if request.args.get("v") else None
+
+
+def template_globals():
+    """Values every template may use."""
+    return {"layout": layout(), "locale": str(get_locale()), "session_expires": sessions.expires_at}

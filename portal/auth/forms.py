@@ -1,0 +1,111 @@
+"""Account forms: register, log in, verify, reset. Messages are instructions (GOV.UK style)."""
+
+import unicodedata
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, PasswordField, StringField
+from wtforms.validators import DataRequired, Email, Length, ValidationError
+
+from portal.services import passwords
+
+
+def strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+def email_field():
+    return EmailField(
+        _l("Email address"),
+        filters=[strip],
+        validators=[
+            DataRequired(_l("Enter your email address")),
+            Length(max=254, message=_l("Email address must be 254 characters or fewer")),
+            Email(_l("Enter an email address in the correct format, like nama@contoh.com"), check_deliverability=False),
+        ],
+        render_kw={"autocomplete": "email", "spellcheck": "false", "autocapitalize": "none"},
+    )
+
+
+def new_password_field(label=_l("Password")):
+    return PasswordField(
+        label,
+        description=_l("At least 8 characters. A few words you will remember make a strong password."),
+        validators=[
+            DataRequired(_l("Enter a password")),
+            Length(
+                min=passwords.MIN_LENGTH,
+                max=passwords.MAX_LENGTH,
+                message=_l("Password must be between 8 and 128 characters"),
+            ),
+        ],
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
+def show_password_field():
+    return BooleanField(_l("Show password"))
+
+
+def validate_not_common(form, field):
+    if field.data and passwords.is_common(field.data):
+        raise ValidationError(_l("This password is too common and easy to guess. Choose a different one"))
+
+
+def validate_name(form, field):
+    """Names in any script; must contain a letter and no control characters."""
+    value = field.data or ""
+    if any(unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co") for ch in value):
+        raise ValidationError(_l("Full name must only include letters, spaces, hyphens, apostrophes and full stops"))
+    if not any(ch.isalpha() for ch in value):
+        raise ValidationError(_l("Full name must include letters"))
+
+
+class RegisterForm(FlaskForm):
+    full_name = StringField(
+        _l("Full name"),
+        filters=[strip],
+        validators=[
+            DataRequired(_l("Enter your full name")),
+            Length(max=100, message=_l("Full name must be 100 characters or fewer")),
+            validate_name,
+        ],
+        render_kw={"autocomplete": "name", "spellcheck": "false"},
+    )
+    email = email_field()
+    password = new_password_field()
+    show_password = show_password_field()
+
+    def validate_password(self, field):
+        validate_not_common(self, field)
+
+
+class LoginForm(FlaskForm):
+    email = email_field()
+    password = PasswordField(
+        _l("Password"),
+        validators=[
+            DataRequired(_l("Enter your password")),
+            Length(max=passwords.MAX_LENGTH, message=_l("Password must be between 8 and 128 characters")),
+        ],
+        render_kw={"autocomplete": "current-password"},
+    )
+    show_password = show_password_field()
+
+
+class EmailForm(FlaskForm):
+    """One email address: forgotten password, change of address."""
+
+    email = email_field()
+
+
+class NewPasswordForm(FlaskForm):
+    password = new_password_field(_l("New password"))
+    show_password = show_password_field()
+
+    def validate_password(self, field):
+        validate_not_common(self, field)
+
+
+class ConfirmForm(FlaskForm):
+    """A button that POSTs: resend, log out."""

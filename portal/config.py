@@ -1,0 +1,59 @@
+"""Default settings; instance/config.py and PORTAL_* environment variables override them."""
+
+from datetime import timedelta
+
+# "dev" is refused outside debug/testing: see portal.check_secret_key.
+SECRET_KEY = "dev"
+# Empty means a SQLite file in the instance folder; or a postgresql:// URL.
+DATABASE_URL = ""
+
+BABEL_DEFAULT_LOCALE = "id"
+BABEL_DEFAULT_TIMEZONE = "Asia/Jakarta"
+LANGUAGES = ("id", "en")
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+# Cookies are marked Secure automatically on HTTPS requests; True forces it always.
+SESSION_COOKIE_SECURE = False
+# Number of reverse proxies in front of the app whose X-Forwarded-* headers are trusted.
+PROXY_COUNT = 0
+SESSION_IDLE_MINUTES = 15
+SESSION_MAX_HOURS = 12
+SESSION_WARN_SECONDS = 120
+PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
+
+# Plain forms are small; upload routes raise their own limit.
+MAX_CONTENT_LENGTH = 64 * 1024
+MAX_FORM_MEMORY_SIZE = 64 * 1024
+WTF_CSRF_TIME_LIMIT = 3600
+
+# console prints emails to standard output; smtp sends them through MAIL_SERVER.
+MAIL_BACKEND = "console"
+MAIL_SERVER = "localhost"
+MAIL_PORT = 25
+MAIL_USE_TLS = False
+MAIL_USE_SSL = False
+MAIL_USERNAME = None
+MAIL_PASSWORD = None
+MAIL_DEFAULT_SENDER = "Portal Prakerja <noreply@prakerja.example>"
+MAIL_SUPPRESS_SEND = False
+
+# Huey runs jobs in the request when True (tests); the queue itself is chosen in portal.jobs.
+HUEY_IMMEDIATE = False
+
+# Flask-Limiter storage: memory:// for one process, redis://host:6379 for several.
+RATELIMIT_STORAGE_URI = "memory://"
+RATELIMIT_HEADERS_ENABLED = True
+LOGIN_LIMIT_IP = "30 per 10 minutes"
+LOGIN_LIMIT_ACCOUNT = "5 per 15 minutes"
+FORM_LIMIT_IP = "20 per 10 minutes"
+
+EMAIL_LINK_MAX_AGE = 24 * 3600
+RESET_LINK_MAX_AGE = 3600
+EMAIL_RESEND_COOLDOWN = 60
+EMAIL_HOURLY_CAP = 5
+
+# argon2id cost; raising them makes existing hashes be rehashed at the next login.
+ARGON2_TIME_COST = 3
+ARGON2_MEMORY_COST = 65536
+ARGON2_PARALLELISM = 4

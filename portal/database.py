@@ -1,0 +1,51 @@
+"""Binding the model proxy to a database, per-request connections and the migration runner."""
+
+import os
+
+import click
+from flask import current_app
+from playhouse.db_url import connect
+from playhouse.migrations import Runner
+
+from portal.models import db
+
+MIGRATIONS_DIR = os.path.join(os.path.dirname(os.path.dirname(__file__)), "migrations")
+SQLITE_PRAGMAS = {"journal_mode": "wal", "foreign_keys": 1, "cache_size": -16000, "busy_timeout": 5000}
+
+
+def database_url(app):
+    """The configured URL, or a SQLite file in the instance folder."""
+    return app.config["DATABASE_URL"] or "sqlite:///" + os.path.join(app.instance_path, "portal.db")
+
+
+def init_app(app):
+    """Bind the proxy and open one connection per request."""
+    url = database_url(app)
+    # The pragmas mean nothing to psycopg, so only SQLite gets them.
+    params = {"pragmas": SQLITE_PRAGMAS} if url.startswith("sqlite") else {}
+    db.initialize(connect(url, **params))
+
+    @app.before_request
+    def _connect():
+        db.connect(reuse_if_open=True)
+
+    @app.teardown_request
+    def _close(exc):
+        if not db.is_closed():
+            db.close()
+
+    app.cli.add_command(init_db_command)
+
+
+def migrate():
+    """Apply every pending file in migrations/; returns the names applied."""
+    with db.connection_context():
+        return Runner(db.obj, MIGRATIONS_DIR).up()
+
+
+@click.command("init-db")
+def init_db_command():
+    """Create or upgrade the schema by applying pending migrations."""
+    applied = migrate()
+    click.echo(f"Applied: {', '.join(applied)}" if applied else "Schema is up to date.")
+    current_app.logger.info("migrations applied: %s", applied)

@@ -1,0 +1,66 @@
+"""Error pages for every HTTP error, the CSRF retry and the domain error type."""
+
+import time
+
+from flask import flash, request
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from portal.extensions import limiter
+from portal.htmx import see_other
+from portal.rendering import render_page
+
+TITLES = {
+    400: _l("The request could not be understood"),
+    403: _l("You do not have access to this page"),
+    404: _l("Page not found"),
+    405: _l("This action is not allowed here"),
+    413: _l("What you sent is too large"),
+    429: _l("Too many attempts"),
+    500: _l("Sorry, there is a problem with the service"),
+}
+MESSAGES = {
+    400: _l("Go back and try again."),
+    403: _l("If you think you should have access, log in with the right account."),
+    404: _l("If you typed the web address, check it is correct. If you pasted it, check you copied the whole address."),
+    405: _l("Go back to the previous page and use the buttons on it."),
+    413: _l("Go back and send less. Forms are limited to 64 KB; photos to 10 MB."),
+    429: _l("For your security we have paused this for a while."),
+    500: _l("Try again later. Nothing you entered on this page has been saved."),
+}
+
+
+class DomainError(Exception):
+    """A rule was broken; the message is shown to the user."""
+
+    def __init__(self, message, field=None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+def render_error(error):
+    """Render the error page for an HTTP error code; a 429 says when to try again."""
+    code = error.code if isinstance(error, HTTPException) and error.code in TITLES else 500
+    headers = {}
+    retry_at = None
+    if code == 429 and limiter.current_limit:
+        retry_at = limiter.current_limit.reset_at
+        headers["Retry-After"] = str(max(int(retry_at - time.time()), 1))
+    body, status = render_page(
+        "errors/error.html", status=code, code=code, title=TITLES[code], message=MESSAGES[code], retry_at=retry_at
+    )
+    return body, status, headers
+
+
+def csrf_retry(error):
+    """An expired or missing form token: send the user back to the form with a note, not an error page."""
+    flash(_l("The form expired before you sent it. Please enter your answers again and continue."), "error")
+    return see_other(request.path if request.method == "POST" else "/")
+
+
+def register_error_handlers(app):
+    app.register_error_handler(CSRFError, csrf_retry)
+    app.register_error_handler(HTTPException, render_error)
+    app.register_error_handler(InternalServerError, render_error)

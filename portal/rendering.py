@@ -1,0 +1,23 @@
+"""Rendering a page, or one named block of a template (htmx fragments, email parts)."""
+
+from datetime import datetime, timezone
+
+from flask import current_app, render_template
+from flask_babel import format_time
+
+
+def render_page(template_name, status=200, **context):
+    """Render a page; it extends `layout`, so htmx gets the partial and browsers the document."""
+    return render_template(template_name, **context), status
+
+
+def render_block(template_name, block, **context):
+    """Render one block of a template with the normal template context."""
+    template = current_app.jinja_env.get_template(template_name)
+    current_app.update_template_context(context)
+    return "".join(template.blocks[block](template.new_context(context)))
+
+
+def clock(epoch):
+    """Epoch seconds as the local time of day (WIB by default), e.g. "14:05"."""
+    return format_time(datetime.fromtimestamp(epoch, tz=timezone.utc), "HH:mm")

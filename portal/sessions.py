@@ -1,0 +1,62 @@
+"""Login sessions: renewed at login, idle limit 15 minutes, absolute limit 12 hours (DESIGN.md 5)."""
+
+import time
+
+from flask import current_app, flash, request, session, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_user, logout_user
+
+from portal.extensions import login_manager
+from portal.htmx import see_other
+from portal.models import Account
+
+
+@login_manager.user_loader
+def load_account(session_id):
+    """Load the account for a session id "<id>.<epoch>"; an old epoch means the session was ended."""
+    account_id, _, epoch = session_id.partition(".")
+    if not (account_id.isdigit() and epoch.isdigit()):
+        return None
+    account = Account.get_or_none(Account.id == int(account_id))
+    if account is None or account.session_epoch != int(epoch):
+        return None
+    return account
+
+
+def start_session(account):
+    """Log an account in with a fresh session, so nothing from before login carries over."""
+    session.clear()
+    login_user(account)
+    session["started"] = session["seen"] = int(time.time())
+
+
+def end_session():
+    logout_user()
+    session.clear()
+
+
+def expires_at():
+    """Epoch seconds when the current session ends if the user does nothing."""
+    config = current_app.config
+    idle_end = session.get("seen", 0) + config["SESSION_IDLE_MINUTES"] * 60
+    return min(idle_end, session.get("started", 0) + config["SESSION_MAX_HOURS"] * 3600)
+
+
+def enforce_limits():
+    """End a session that was idle too long or is too old; otherwise note this request as activity."""
+    if request.endpoint == "static" or not current_user.is_authenticated:
+        return None
+    if time.time() >= expires_at():
+        end_session()
+        flash(_l("You were logged out because you were inactive for a while. Log in again to continue."), "info")
+        return see_other(url_for("auth.login"))
+    session["seen"] = int(time.time())
+    return None
+
+
+def init_app(app):
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Log in to continue.")
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+    app.before_request(enforce_limits)

@@ -1,0 +1,231 @@
+"""Site-wide behaviour: headers, htmx partials, language, error pages, static files, bad input, schema."""
+
+import hashlib
+import re
+
+import pytest
+
+from conftest import PASSWORD
+from portal.models import Account
+
+PAGES = ["/", "/daftar", "/masuk", "/lupa-sandi", "/keluar/selesai"]
+HTMX_VERSION = "2.0.11"
+
+
+def test_security_headers_on_every_page(client):
+    for url in PAGES:
+        headers = client.get(url).headers
+        csp = headers["Content-Security-Policy"]
+        assert "script-src 'self'" in csp and "frame-ancestors 'none'" in csp and "unsafe-inline" not in csp
+        assert headers["X-Content-Type-Options"] == "nosniff"
+        assert headers["Referrer-Policy"] == "same-origin"
+        assert headers["Cache-Control"] == "no-store"
+        assert "HX-Request" in headers["Vary"]
+
+
+def test_pages_have_no_inline_scripts_or_styles(client, make_account, login):
+    make_account()
+    login()
+    for url in PAGES[:-1] + ["/pendaftaran/"]:
+        html = client.get(url, follow_redirects=True).get_data(as_text=True)
+        assert not re.search(r"<script(?![^>]*\bsrc=)", html), url
+        assert "<style" not in html and " style=" not in html and " on" + "click=" not in html, url
+
+
+def test_logged_in_pages_are_not_stored(client, make_account, login):
+    make_account()
+    login()
+    assert client.get("/pendaftaran/").headers["Cache-Control"] == "no-store"
+
+
+def test_session_cookie_flags(client, make_account, login):
+    make_account()
+    cookie = login().headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Secure" not in cookie
+    https = client.post("/masuk", data={"email": "ani@contoh.id", "password": PASSWORD}, base_url="https://localhost")
+    assert "Secure" in https.headers["Set-Cookie"]
+
+
+@pytest.mark.parametrize("url", ["/", "/daftar", "/masuk", "/lupa-sandi"])
+def test_one_template_serves_page_and_htmx_partial(client, url):
+    full = client.get(url).get_data(as_text=True)
+    partial = client.get(url, headers={"HX-Request": "true"}).get_data(as_text=True)
+    boosted = client.get(url, headers={"HX-Request": "true", "HX-Boosted": "true"}).get_data(as_text=True)
+    assert "<html" in full and "<html" in boosted
+    assert "<html" not in partial and "<h1" in partial
+    assert re.search(r"<h1[^>]*>(.*?)</h1>", full).group(1) == re.search(r"<h1[^>]*>(.*?)</h1>", partial).group(1)
+
+
+def test_form_errors_in_partial_and_full_page(client):
+    for headers in ({}, {"HX-Request": "true"}):
+        page = client.post("/masuk", data={"email": "", "password": ""}, headers=headers).get_data(as_text=True)
+        assert "Masukkan alamat email Anda" in page and 'aria-invalid="true"' in page
+
+
+def test_indonesian_by_default_english_on_request(client):
+    assert 'lang="id"' in client.get("/").get_data(as_text=True)
+    page = client.get("/", headers={"Accept-Language": "en-GB,en;q=0.9"}).get_data(as_text=True)
+    assert 'lang="en"' in page and "Create an account" in page
+
+
+def test_language_switch_works_without_javascript(client):
+    response = client.get("/bahasa/en?next=/masuk")
+    assert response.status_code == 303 and response.headers["Location"] == "/masuk"
+    assert "Log in" in client.get("/masuk").get_data(as_text=True)
+    client.get("/bahasa/id?next=/masuk")
+    assert "Masuk" in client.get("/masuk").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("target", ["https://jahat.example/", "//jahat.example", "/\\jahat.example"])
+def test_language_switch_does_not_redirect_off_site(client, target):
+    assert client.get("/bahasa/en", query_string={"next": target}).headers["Location"] == "/"
+
+
+@pytest.mark.parametrize(
+    "code, method, url, id_text, en_text",
+    [
+        (404, "get", "/tidak-ada", "Halaman tidak ditemukan", "Page not found"),
+        (405, "get", "/keluar", "tidak diizinkan", "not allowed"),
+        (413, "post", "/masuk", "terlalu besar", "too large"),
+    ],
+)
+def test_error_pages_in_both_languages(client, code, method, url, id_text, en_text):
+    data = {"email": "x" * 200_000} if code == 413 else None
+    for language, text in (("id", id_text), ("en", en_text)):
+        client.set_cookie("lang", language)
+        response = getattr(client, method)(url, data=data)
+        assert response.status_code == code and text in response.get_data(as_text=True)
+
+
+def test_error_page_for_a_server_fault(app, client):
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+
+    @app.route("/rusak")
+    def broken():
+        raise RuntimeError("boom")
+
+    response = client.get("/rusak")
+    assert response.status_code == 500 and "Maaf" in response.get_data(as_text=True)
+
+
+def test_403_for_a_staff_account_on_applicant_pages(client, make_account, login, app):
+    account = make_account()
+    with app.app_context():
+        Account.update(role="officer").where(Account.id == account.id).execute()
+    login()
+    assert client.get("/pendaftaran/").status_code == 403
+
+
+def test_static_files_are_fingerprinted_and_cached_for_a_year(client):
+    html = client.get("/").get_data(as_text=True)
+    for name in ("app.css", "app.js", "htmx.min.js"):
+        url = re.search(r'/static/' + re.escape(name) + r'\?v=[0-9a-f]{10}', html).group(0)
+        response = client.get(url)
+        assert response.status_code == 200
+        assert "max-age=31536000" in response.headers["Cache-Control"]
+
+
+def test_htmx_is_the_pinned_version():
+    with open("static/htmx.min.js", "rb") as fh:
+        data = fh.read()
+    assert f'version:"{HTMX_VERSION}"'.encode() in data
+    with open("static/VENDORED.md") as fh:
+        recorded = re.search(r"[0-9a-f]{64}", fh.read()).group(0)
+    assert hashlib.sha256(data).hexdigest() == recorded
+
+
+def test_missing_csrf_token_gets_a_friendly_retry_and_stores_nothing(app, client):
+    app.config["WTF_CSRF_ENABLED"] = True
+    response = client.post("/daftar", data={"full_name": "Ani", "email": "ani@contoh.id", "password": PASSWORD})
+    assert response.status_code == 303 and response.headers["Location"] == "/daftar"
+    assert "kedaluwarsa" in client.get("/daftar").get_data(as_text=True)
+    with app.app_context():
+        assert Account.select().count() == 0
+
+
+def test_forms_carry_a_csrf_token(app, client):
+    app.config["WTF_CSRF_ENABLED"] = True
+    html = client.get("/daftar").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
+    response = client.post("/daftar", data={"csrf_token": token, "full_name": "Ani", "email": "ani@contoh.id",
+                                            "password": PASSWORD})
+    assert response.status_code == 303
+
+
+@pytest.mark.parametrize(
+    "data, field, message",
+    [
+        ({"full_name": "", "email": "", "password": ""}, "full_name", "Masukkan nama lengkap Anda"),
+        ({"full_name": "A" * 101}, "full_name", "100 karakter"),
+        ({"full_name": "1234"}, "full_name", "huruf"),
+        ({"full_name": "Ani\x00Lestari"}, "full_name", "huruf"),
+        ({"email": "ani@"}, "email", "format yang benar"),
+        ({"email": "ani lestari@contoh.id"}, "email", "format yang benar"),
+        ({"email": "a" * 250 + "@x.id"}, "email", "254 karakter"),
+    ],
+)
+def test_bad_registration_input_is_explained_next_to_the_field(client, app, data, field, message):
+    form = {"full_name": "Ani Lestari", "email": "ani@contoh.id", "password": PASSWORD, **data}
+    response = client.post("/daftar", data=form)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert page.startswith("<!doctype html>") and "<title>Kesalahan:" in page
+    error = re.search(rf'<p class="error-message" id="{field}-error">(.*?)</p>', page, re.S)
+    assert error and message in error.group(1)
+    assert f'href="#{field}"' in page
+    if data.get("email") and "\x00" not in data.get("email"):
+        assert f'value="{data["email"]}"' in page
+    with app.app_context():
+        assert Account.select().count() == 0
+
+
+@pytest.mark.parametrize("name", ["Ni Luh Putu Ayu Sri Wahyuni", "A'isyah Nur", "Made Dwi-Arta", "Dr. Siti", "Nguyễn Thị Ánh", "阿明"])
+def test_unicode_names_are_kept_exactly(client, app, name):
+    assert client.post("/daftar", data={"full_name": name, "email": "u@contoh.id", "password": PASSWORD}).status_code == 303
+    with app.app_context():
+        assert Account.by_email("u@contoh.id").full_name == name
+
+
+def test_a_one_megabyte_post_is_refused_without_storing_anything(client, app):
+    response = client.post("/daftar", data={"full_name": "A" * (1024 * 1024), "email": "ani@contoh.id", "password": PASSWORD})
+    assert response.status_code == 413
+    with app.app_context():
+        assert Account.select().count() == 0
+
+
+def test_migrations_build_the_schema_the_models_describe(app):
+    from playhouse.schema_diff import diff_models
+
+    from portal.database import migrate
+    from portal.models import ALL_MODELS, db
+
+    with app.app_context():
+        db.connect(reuse_if_open=True)
+        db.drop_tables(ALL_MODELS)
+        db.execute_sql("DROP TABLE IF EXISTS schema_migration")
+        assert migrate() == ["0001_initial"]
+        assert not diff_models(db.obj, ALL_MODELS)
+        assert migrate() == []
+
+
+def test_init_db_and_seed_demo_commands(runner):
+    assert runner.invoke(args=["init-db"]).exit_code == 0
+    result = runner.invoke(args=["seed-demo"])
+    assert "budi@contoh.id" in result.output and result.exit_code == 0
+
+
+def test_production_refuses_to_start_without_a_secret_key(tmp_path):
+    from portal import create_app
+
+    with pytest.raises(SystemExit, match="SECRET_KEY"):
+        create_app({"SECRET_KEY": "dev", "DATABASE_URL": f"sqlite:///{tmp_path}/x.db"})
+
+
+def test_tokens_never_reach_the_request_log(caplog):
+    import logging
+
+    from portal.logs import RedactTokens
+
+    record = logging.LogRecord("werkzeug", logging.INFO, "", 0, '"%s" 303 -', ("GET /atur-sandi/eyJhIjoxfQ.abc HTTP/1.1",), None)
+    RedactTokens().filter(record)
+    assert "eyJhIjoxfQ" not in record.getMessage()
