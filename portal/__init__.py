@@ -112,4 +112,5 @@ def static_max_age(filename):
 
 def template_globals():
     """Values every template may use."""
-    return {"layout": layout(), "locale": str(get_locale()), "session_expires": sessions.expires_at}
+    return {"layout": layout(), "locale": str(get_locale()), "session_expires": sessions.expires_at,
+            "session_seconds_left": sessions.seconds_left}

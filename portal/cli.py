@@ -1,6 +1,7 @@
 """Command-line tasks: demo data (the schema command lives in portal.database)."""
 
 import click
+from flask.cli import with_appcontext
 
 from portal.models import Account, utcnow
 from portal.services.passwords import hash_password
@@ -14,6 +15,7 @@ DEMO_ACCOUNTS = [
 
 
 @click.command("seed-demo")
+@with_appcontext
 def seed_demo_command():
     """Create the demo accounts (again) and print how to log in with them."""
     password_hash = hash_password(DEMO_PASSWORD)

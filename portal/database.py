@@ -4,6 +4,7 @@ import os
 
 import click
 from flask import current_app
+from flask.cli import with_appcontext
 from playhouse.db_url import connect
 from playhouse.migrations import Runner
 
@@ -44,6 +45,7 @@ def migrate():
 
 
 @click.command("init-db")
+@with_appcontext
 def init_db_command():
     """Create or upgrade the schema by applying pending migrations."""
     applied = migrate()

@@ -42,6 +42,11 @@ def expires_at():
     return min(idle_end, session.get("started", 0) + config["SESSION_MAX_HOURS"] * 3600)
 
 
+def seconds_left():
+    """Seconds until the current session ends if the user does nothing."""
+    return max(int(expires_at() - time.time()), 0)
+
+
 def enforce_limits():
     """End a session that was idle too long or is too old; otherwise note this request as activity."""
     if request.endpoint == "static" or not current_user.is_authenticated:

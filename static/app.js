@@ -17,9 +17,10 @@
 
   function watchSession() {
     clearInterval(sessionTimer);
-    const note = document.querySelector('.session-note[data-expires]');
+    const note = document.querySelector('.session-note[data-expires-in]');
     if (!note) return;
-    const expires = Number(note.dataset.expires);
+    // Count from the server's "seconds left", not its clock: cheap phones often have the wrong time.
+    const expires = Date.now() / 1000 + Number(note.dataset.expiresIn);
     const warnFrom = expires - Number(note.dataset.warnSeconds || 120);
     const check = () => {
       const now = Date.now() / 1000;
@@ -46,8 +47,10 @@
       summary.focus();
       return;
     }
+    // A new page arrived: main was swapped whole (boosted body swap, outerHTML) or its children replaced.
     const main = document.querySelector('main');
-    if (!main || !roots.some((root) => root === main || root.parentNode === main)) return;
+    const isPage = (root) => root !== document.body && (root.contains(main) || root.parentNode === main);
+    if (!main || !roots.some(isPage)) return;
     const heading = main.querySelector('h1');
     if (!heading) return;
     if (!heading.hasAttribute('tabindex')) heading.tabIndex = -1;

@@ -48,7 +48,7 @@ class Mailbox:
         deadline = time.monotonic() + timeout
         while True:
             with self.lock:
-                found = [m for m in self.messages if address in m["To"]]
+                found = [m for m in self.messages if address in {a.addr_spec for a in m["To"].addresses}]
             if found or time.monotonic() > deadline:
                 return found
             time.sleep(0.05)

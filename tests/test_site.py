@@ -120,9 +120,9 @@ def test_static_files_are_fingerprinted_and_cached_for_a_year(client):
     html = client.get("/").get_data(as_text=True)
     for name in ("app.css", "app.js", "htmx.min.js"):
         url = re.search(r'/static/' + re.escape(name) + r'\?v=[0-9a-f]{10}', html).group(0)
-        response = client.get(url)
-        assert response.status_code == 200
-        assert "max-age=31536000" in response.headers["Cache-Control"]
+        with client.get(url) as response:
+            assert response.status_code == 200
+            assert "max-age=31536000" in response.headers["Cache-Control"]
 
 
 def test_htmx_is_the_pinned_version():
@@ -138,7 +138,7 @@ def test_missing_csrf_token_gets_a_friendly_retry_and_stores_nothing(app, client
     app.config["WTF_CSRF_ENABLED"] = True
     response = client.post("/daftar", data={"full_name": "Ani", "email": "ani@contoh.id", "password": PASSWORD})
     assert response.status_code == 303 and response.headers["Location"] == "/daftar"
-    assert "kedaluwarsa" in client.get("/daftar").get_data(as_text=True)
+    assert "Waktu pengisian formulir sudah habis" in client.get("/daftar").get_data(as_text=True)
     with app.app_context():
         assert Account.select().count() == 0
 
