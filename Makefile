@@ -14,7 +14,7 @@ run: $(VENV)/.run translations instance/config.py
 	@echo "Portal: http://$(HOST):$(PORT)  (emails are printed here; Ctrl+C stops)"
 	@trap 'kill 0' INT TERM EXIT; \
 	$(BIN)/huey_consumer portal.jobs.huey --workers 2 --worker-type thread --quiet & \
-	$(FLASK) run --host $(HOST) --port $(PORT)
+	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers 1 --threads 8 --access-logfile - wsgi:app
 
 test: $(VENV)/.dev translations
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -34,6 +34,8 @@ MESSAGES = {
 class DomainError(Exception):
     """A rule was broken; the message is shown to the user."""
 
+    SENT = _l("Your application has been sent, so it can no longer be changed.")
+
     def __init__(self, message, field=None):
         super().__init__(message)
         self.message = message

@@ -5,8 +5,10 @@ from datetime import datetime, timezone
 from flask_login import UserMixin
 from peewee import (
     AutoField,
+    BooleanField,
     CharField,
     DatabaseProxy,
+    DateField,
     DateTimeField,
     ForeignKeyField,
     IntegerField,
@@ -80,4 +82,67 @@ class EmailLog(BaseModel):
         )
 
 
-ALL_MODELS = [Account, EmailLog]
+class Application(BaseModel):
+    """One person's application to the programme: online (with an account) or, later, entered by an officer."""
+
+    id = AutoField()
+    account = ForeignKeyField(Account, null=True, unique=True, backref="applications", on_delete="CASCADE")
+    channel = CharField(max_length=10, default="online")
+    status = CharField(max_length=20, default="draft")
+    # Crockford base32, given at submission: "PK-7G4M-2QXA".
+    reference = CharField(max_length=12, null=True, unique=True)
+    # One application per NIK (DESIGN.md 3): the unique index makes two racing saves end with one winner.
+    nik = CharField(max_length=16, null=True, unique=True)
+    birth_date = DateField(null=True)
+    kk_number = CharField(max_length=16, null=True, index=True)
+    sex = CharField(max_length=1, null=True)
+    ktp_confirmed = BooleanField(default=False)
+    full_name = CharField(max_length=100, null=True)
+    birth_place = CharField(max_length=60, null=True)
+    domicile_same = BooleanField(null=True)
+    education = CharField(max_length=20, null=True)
+    employment = CharField(max_length=20, null=True)
+    not_in_education = BooleanField(null=True)
+    not_excluded = BooleanField(null=True)
+    aid = CharField(max_length=120, null=True)  # comma-separated keys of choices.GOVERNMENT_AID
+    training_field = CharField(max_length=20, null=True)
+    created_at = DateTimeField(default=utcnow)
+    updated_at = DateTimeField(default=utcnow)
+    submitted_at = DateTimeField(null=True)
+
+    class Meta:
+        table_name = "application"
+
+    @property
+    def is_submitted(self):
+        return self.status != "draft"
+
+    def address(self, kind):
+        """The address of a kind ("ktp" or "domicile"), or an unsaved empty one; loaded once per instance."""
+        if not hasattr(self, "_addresses"):
+            self._addresses = {a.kind: a for a in Address.select().where(Address.application == self)}
+        return self._addresses.setdefault(kind, Address(application=self, kind=kind))
+
+
+class Address(BaseModel):
+    """An address by Kemendagri region code; region_code may stop above village level while being filled in."""
+
+    id = AutoField()
+    application = ForeignKeyField(Application, backref="addresses", on_delete="CASCADE")
+    kind = CharField(max_length=10)  # "ktp" or "domicile"
+    region_code = CharField(max_length=13, default="")
+    street = CharField(max_length=120, default="")
+    rt = CharField(max_length=3, default="")
+    rw = CharField(max_length=3, default="")
+    postal_code = CharField(max_length=5, default="")
+
+    class Meta:
+        table_name = "address"
+        indexes = ((("application", "kind"), True),)
+
+    @property
+    def is_complete(self):
+        return self.region_code.count(".") == 3 and bool(self.street)
+
+
+ALL_MODELS = [Account, EmailLog, Application, Address]

@@ -3,7 +3,7 @@
 from datetime import datetime, timezone
 
 from flask import current_app, render_template
-from flask_babel import format_time
+from flask_babel import format_date, format_time
 
 
 def render_page(template_name, status=200, **context):
@@ -13,11 +13,19 @@ def render_page(template_name, status=200, **context):
 
 def render_block(template_name, block, **context):
     """Render one block of a template with the normal template context."""
-    template = current_app.jinja_env.get_template(template_name)
+    env = current_app.jinja_env
+    template = env.get_template(template_name)
     current_app.update_template_context(context)
+    # Pages get the form macros from their layout; a lone block needs them handed in.
+    context.setdefault("forms", env.get_template("macros/forms.html").module)
     return "".join(template.blocks[block](template.new_context(context)))
 
 
 def clock(epoch):
     """Epoch seconds as the local time of day (WIB by default), e.g. "14:05"."""
     return format_time(datetime.fromtimestamp(epoch, tz=timezone.utc), "HH:mm")
+
+
+def date_long(value):
+    """A date as people write it: "5 Desember 1990"."""
+    return format_date(value, "d MMMM yyyy") if value else ""

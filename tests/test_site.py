@@ -203,7 +203,7 @@ def test_migrations_build_the_schema_the_models_describe(app):
         db.connect(reuse_if_open=True)
         db.drop_tables(ALL_MODELS)
         db.execute_sql("DROP TABLE IF EXISTS schema_migration")
-        assert migrate() == ["0001_initial"]
+        assert migrate() == ["0001_initial", "0002_applications"]
         assert not diff_models(db.obj, ALL_MODELS)
         assert migrate() == []
 

@@ -1,13 +1,15 @@
 """The sections of an application on the task list (DESIGN.md 2.1), each a pluggable unit.
 
-A later feature adds its section with `register(Section(...))`; the task list and the submit rule read
-only this registry.
+A feature adds its section with `register(Section(...))` before "review"; the task list and the rule that
+submission needs every section complete read only this registry.
 """
 
 from dataclasses import dataclass
-from typing import Callable, Optional
+from typing import Callable
 
 from flask_babel import lazy_gettext as _l
+
+from portal.services import applications
 
 DONE, IN_PROGRESS, NOT_STARTED, CANNOT_START = "done", "in_progress", "not_started", "cannot_start"
 STATE_LABELS = {
@@ -22,32 +24,49 @@ STATE_LABELS = {
 class Section:
     key: str
     title: object
-    state: Callable  # account -> one of the states above
-    endpoint: Optional[str] = None  # where the section starts; None until the feature exists
+    state: Callable  # application -> one of the states above
+    endpoint: str  # where the section starts
 
 
 SECTIONS = []
 
 
-def register(section):
-    """Add a section to the task list, replacing one with the same key."""
-    SECTIONS[:] = [s for s in SECTIONS if s.key != section.key] + [section]
+def register(section, before="review"):
+    """Add a section to the task list (replacing one with the same key), placed before another."""
+    rest = [s for s in SECTIONS if s.key != section.key]
+    keys = [s.key for s in rest]
+    at = keys.index(before) if before in keys else len(rest)
+    SECTIONS[:] = rest[:at] + [section] + rest[at:]
 
 
-def task_rows(account):
-    """Each section with its state, in order; the last (check and send) waits for all the others."""
-    rows = [(section, section.state(account)) for section in SECTIONS]
-    return rows
+def task_rows(application):
+    """Each section with its state, in order."""
+    return [(section, section.state(application)) for section in SECTIONS]
 
 
-def review_state(account):
-    others = [s.state(account) for s in SECTIONS if s.key != "review"]
-    return NOT_STARTED if all(state == DONE for state in others) else CANNOT_START
+def ready_to_send(application):
+    """True when every section but the last (check and send) is complete."""
+    return all(section.state(application) == DONE for section in SECTIONS if section.key != "review")
 
 
-register(Section("account", _l("Account"), lambda account: DONE if account.is_verified else IN_PROGRESS))
-register(Section("ktp", _l("KTP details"), lambda account: NOT_STARTED))
-register(Section("personal", _l("Personal details"), lambda account: NOT_STARTED))
-register(Section("photos", _l("Photos"), lambda account: NOT_STARTED))
-register(Section("phone", _l("Mobile number"), lambda account: NOT_STARTED))
-register(Section("review", _l("Check and send"), review_state))
+def ktp_state(application):
+    if applications.ktp_done(application):
+        return DONE
+    return IN_PROGRESS if application.nik else NOT_STARTED
+
+
+def personal_state(application):
+    done = [applications.step_done(application, step) for step in applications.PERSONAL_STEPS]
+    return DONE if all(done) else IN_PROGRESS if any(done) else NOT_STARTED
+
+
+def review_state(application):
+    if application.is_submitted:
+        return DONE
+    return NOT_STARTED if ready_to_send(application) else CANNOT_START
+
+
+register(Section("account", _l("Account"), lambda application: DONE, "applicant.task_list"))
+register(Section("ktp", _l("KTP details"), ktp_state, "applicant.ktp"))
+register(Section("personal", _l("Personal details"), personal_state, "applicant.personal"))
+register(Section("review", _l("Check and send"), review_state, "applicant.check"))

@@ -1,17 +1,12 @@
 """Account forms: register, log in, verify, reset. Messages are instructions (GOV.UK style)."""
 
-import unicodedata
-
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, Length, ValidationError
 
+from portal.forms.fields import strip, validate_name
 from portal.services import passwords
-
-
-def strip(value):
-    return value.strip() if isinstance(value, str) else value
 
 
 def email_field():
@@ -50,15 +45,6 @@ def show_password_field():
 def validate_not_common(form, field):
     if field.data and passwords.is_common(field.data):
         raise ValidationError(_l("This password is too common and easy to guess. Choose a different one"))
-
-
-def validate_name(form, field):
-    """Names in any script; must contain a letter and no control characters."""
-    value = field.data or ""
-    if any(unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co") for ch in value):
-        raise ValidationError(_l("Full name must only include letters, spaces, hyphens, apostrophes and full stops"))
-    if not any(ch.isalpha() for ch in value):
-        raise ValidationError(_l("Full name must include letters"))
 
 
 class RegisterForm(FlaskForm):

@@ -1,0 +1,115 @@
+"""Wizard section "Data diri": one short page per question group (GOV.UK "one thing per page")."""
+
+from flask import abort, g, request, url_for
+
+from portal.applicant.views import bp, run_step
+from portal.forms.personal import AddressForm, DeclarationsForm, DomicileForm, NameForm, WorkForm
+from portal.htmx import is_partial, see_other
+from portal.rendering import render_block, render_page
+from portal.services import applications
+
+STEP_ENDPOINTS = {
+    "name": "applicant.name",
+    "ktp_address": "applicant.address_ktp",
+    "domicile": "applicant.domicile",
+    "work": "applicant.work",
+    "declarations": "applicant.declarations",
+}
+
+
+@bp.route("/data-diri")
+def personal():
+    """Start or resume the section at its first unanswered step."""
+    step = applications.first_missing_step(g.application) or "name"
+    return see_other(url_for(STEP_ENDPOINTS[step]))
+
+
+@bp.route("/data-diri/nama", methods=["GET", "POST"])
+def name():
+    def save(application, form):
+        applications.update(application, full_name=form.full_name.data, birth_place=form.birth_place.data)
+
+    form = NameForm(obj=g.application)
+    if request.method == "GET" and not g.application.full_name:
+        form.full_name.data = g.application.account.full_name
+    return run_step(form, "applicant/name.html", save, "applicant.address_ktp")
+
+
+def address_step(kind, next_endpoint):
+    """An address page. "Update list" (or htmx on change) saves the region so far and shows the next list."""
+    address = g.application.address(kind)
+    form = AddressForm(obj=address, data=split_region(address.region_code) if request.method == "GET" else None)
+    refining = request.method == "POST" and request.form.get("action") == "region"
+    form.fill_region_choices(region_changed=refining)
+    if refining:
+        # Only the region so far is kept; the other boxes are checked when the applicant presses Continue.
+        applications.save_address(g.application, kind, form.region_code(), postal_code=form.postal_code.data)
+        if is_partial():
+            return render_block("applicant/address.html", "region", form=form, kind=kind)
+        return render_page("applicant/address.html", form=form, kind=kind, application=g.application)
+
+    def save(application, form):
+        applications.save_address(
+            application, kind, form.region_code(), street=form.street.data, rt=form.rt.data, rw=form.rw.data,
+            postal_code=form.postal_code.data,
+        )
+
+    return run_step(form, "applicant/address.html", save, next_endpoint, kind=kind)
+
+
+def split_region(code):
+    parts = code.split(".") if code else []
+    names = ["province", "regency", "district", "village"]
+    return {name: ".".join(parts[: i + 1]) for i, name in enumerate(names) if i < len(parts)}
+
+
+@bp.route("/data-diri/alamat-ktp", methods=["GET", "POST"])
+def address_ktp():
+    return address_step("ktp", "applicant.domicile")
+
+
+@bp.route("/data-diri/domisili", methods=["GET", "POST"])
+def domicile():
+    """Ask whether they live at the KTP address; if not, the domicile address page comes next."""
+    same = g.application.domicile_same
+    form = DomicileForm(data={"domicile_same": {True: "yes", False: "no"}.get(same)})
+    if form.validate_on_submit():
+        living_there = form.domicile_same.data == "yes"
+        applications.update(g.application, domicile_same=living_there)
+        if not living_there:
+            return see_other(url_for(".address_domicile", **request.args))
+        if request.args.get("dari") == "periksa":
+            return see_other(url_for(".check"))
+        return see_other(url_for(".work"))
+    return render_page("applicant/domicile.html", form=form, application=g.application)
+
+
+@bp.route("/data-diri/alamat-domisili", methods=["GET", "POST"])
+def address_domicile():
+    if g.application.domicile_same is not False:
+        return see_other(url_for(".domicile"))
+    return address_step("domicile", "applicant.work")
+
+
+@bp.route("/data-diri/pendidikan-pekerjaan", methods=["GET", "POST"])
+def work():
+    def save(application, form):
+        applications.update(application, education=form.education.data, employment=form.employment.data)
+
+    return run_step(WorkForm(obj=g.application), "applicant/work.html", save, "applicant.declarations")
+
+
+@bp.route("/data-diri/pernyataan", methods=["GET", "POST"])
+def declarations():
+    def save(application, form):
+        applications.update(
+            application, not_in_education=form.not_in_education.data, not_excluded=form.not_excluded.data,
+            aid=",".join(form.aid.data), training_field=form.training_field.data,
+        )
+
+    application = g.application
+    form = DeclarationsForm(data={
+        "not_in_education": application.not_in_education, "not_excluded": application.not_excluded,
+        "aid": application.aid.split(",") if application.aid else [], "training_field": application.training_field,
+    })
+    return run_step(form, "applicant/declarations.html", save, "applicant.task_list")

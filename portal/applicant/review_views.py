@@ -1,0 +1,50 @@
+"""Wizard section "Periksa & kirim": every answer with a Change link, the declaration, and sending."""
+
+from flask import flash, g, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from wtforms import BooleanField
+from wtforms.validators import DataRequired
+
+from portal.applicant.tasks import ready_to_send
+from portal.applicant.views import bp
+from portal.email import send_email
+from portal.htmx import see_other
+from portal.rendering import render_page
+from portal.services import applications
+
+
+class SendForm(FlaskForm):
+    declaration = BooleanField(
+        _l("I declare that the information I have given is true and complete, and I am eligible for Prakerja."),
+        validators=[DataRequired(_l("Tick the declaration to send your application"))],
+    )
+
+
+@bp.route("/periksa", methods=["GET", "POST"])
+def check():
+    """Show every answer; after sending, the same page is a read-only record."""
+    application = g.application
+    if not application.is_submitted and not ready_to_send(application):
+        flash(_("Complete every section before you check and send your application."), "info")
+        return see_other(url_for(".task_list"))
+    form = SendForm()
+    if not application.is_submitted and form.validate_on_submit():
+        sent, changed = applications.submit(application)
+        if changed:
+            send_email("application_sent", current_user.email, account=current_user, name=sent.full_name,
+                       reference=sent.reference, status_link=url_for(".task_list", _external=True))
+        return see_other(url_for(".submitted"))
+    if application.is_submitted and form.is_submitted():
+        return see_other(url_for(".submitted"))  # a second tap on Send
+    return render_page("applicant/check.html", form=form, application=application)
+
+
+@bp.route("/terkirim")
+def submitted():
+    """The confirmation panel with the reference number."""
+    if not g.application.is_submitted:
+        return see_other(url_for(".task_list"))
+    return render_page("applicant/submitted.html", application=g.application)

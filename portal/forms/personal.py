@@ -1,0 +1,151 @@
+"""The personal-details steps: name and birthplace, addresses, education and work, declarations."""
+
+import re
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, RadioField, SelectField, StringField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp, ValidationError
+
+from portal import choices
+from portal.forms.fields import CheckboxesField, NumberField, options, strip, validate_name
+from portal.rules import regions
+
+
+class NameForm(FlaskForm):
+    full_name = StringField(
+        _l("Full name as on your KTP"),
+        filters=[strip],
+        validators=[
+            DataRequired(_l("Enter your full name as it is written on your KTP")),
+            Length(max=100, message=_l("Full name must be 100 characters or fewer")),
+            validate_name,
+        ],
+        render_kw={"autocomplete": "name", "spellcheck": "false"},
+    )
+    birth_place = StringField(
+        _l("Place of birth"),
+        description=_l("The town or regency written on your KTP"),
+        filters=[strip],
+        validators=[
+            DataRequired(_l("Enter your place of birth")),
+            Length(max=60, message=_l("Place of birth must be 60 characters or fewer")),
+            validate_name,
+        ],
+    )
+
+
+class AddressForm(FlaskForm):
+    """An address by Kemendagri region codes; each region list depends on the one above it."""
+
+    province = SelectField(_l("Province"), validate_choice=False)
+    regency = SelectField(_l("Regency or city"), validate_choice=False)
+    district = SelectField(_l("District (kecamatan)"), validate_choice=False)
+    village = SelectField(_l("Village (kelurahan or desa)"), validate_choice=False)
+    street = StringField(
+        _l("Street, house number or hamlet"),
+        filters=[strip],
+        validators=[
+            DataRequired(_l("Enter your street, house number or hamlet")),
+            Length(max=120, message=_l("Street must be 120 characters or fewer")),
+        ],
+        render_kw={"autocomplete": "address-line1"},
+    )
+    rt = NumberField(
+        _l("RT"),
+        validators=[Optional(), Regexp(r"^\d{1,3}$", message=_l("RT must be a number of up to 3 digits, like 003"))],
+        render_kw={"inputmode": "numeric", "maxlength": "3"},
+    )
+    rw = NumberField(
+        _l("RW"),
+        validators=[Optional(), Regexp(r"^\d{1,3}$", message=_l("RW must be a number of up to 3 digits, like 011"))],
+        render_kw={"inputmode": "numeric", "maxlength": "3"},
+    )
+    postal_code = NumberField(
+        _l("Postal code"),
+        description=_l("Filled in from the village when we know it"),
+        validators=[Optional(), Regexp(r"^\d{5}$", message=_l("Postal code must be 5 digits"))],
+        render_kw={"inputmode": "numeric", "maxlength": "5", "autocomplete": "postal-code"},
+    )
+
+    def fill_region_choices(self, region_changed=False):
+        """Offer each level's options under what is chosen above it, dropping choices that no longer fit.
+
+        The postal code is filled in from the village when it is empty or the region was just changed.
+        """
+        code = regions.deepest_valid(self.province.data, self.regency.data, self.district.data, self.village.data)
+        chain = regions.chain(code)
+        for level, field in enumerate(self.region_fields()):
+            field.data = chain[level] if level < len(chain) else ""
+            field.choices = []
+            if level <= len(chain):  # a list shows once the level above it is chosen
+                parent = chain[level - 1] if level else None
+                field.choices = options([("", regions.PROMPTS[level])] + regions.options(parent))
+        if len(chain) == 4 and (region_changed or not self.postal_code.data):
+            self.postal_code.data = regions.postal_code(code) or self.postal_code.data or ""
+        elif region_changed and not re.fullmatch(r"\d{5}", self.postal_code.data or ""):
+            self.postal_code.data = ""
+        return code
+
+    def region_fields(self):
+        return [self.province, self.regency, self.district, self.village]
+
+    def region_code(self):
+        return regions.deepest_valid(self.province.data, self.regency.data, self.district.data, self.village.data)
+
+    def validate(self, extra_validators=None):
+        """Check the fields, then that the region is chosen down to the village; the error goes on the first gap."""
+        valid = super().validate(extra_validators)
+        depth = len(regions.chain(self.region_code()))
+        if depth < 4:
+            self.region_fields()[depth].errors.append(regions.MISSING[depth])
+            return False
+        return valid
+
+
+class DomicileForm(FlaskForm):
+    domicile_same = RadioField(
+        _l("Do you live at the address on your KTP?"),
+        choices=options([("yes", _l("Yes")), ("no", _l("No, I live somewhere else"))]),
+        validators=[InputRequired(_l("Select yes if you live at the address on your KTP"))],
+    )
+
+
+class WorkForm(FlaskForm):
+    education = RadioField(
+        _l("Highest education you finished"),
+        choices=options(choices.EDUCATION),
+        validators=[InputRequired(_l("Select the highest education you finished"))],
+    )
+    employment = RadioField(
+        _l("What do you do now?"),
+        choices=options(choices.EMPLOYMENT),
+        validators=[InputRequired(_l("Select what you do now"))],
+    )
+
+
+class DeclarationsForm(FlaskForm):
+    not_in_education = BooleanField(
+        _l("I am not at school, college or university now"),
+        validators=[DataRequired(_l("You can only join Prakerja if you are not in formal education now"))],
+    )
+    not_excluded = BooleanField(
+        _l("I am none of the people listed above"),
+        validators=[DataRequired(_l("You can only join Prakerja if you are none of the people listed"))],
+    )
+    aid = CheckboxesField(
+        _l("Which government aid have you received since 2020?"),
+        description=_l("Select all that apply"),
+        choices=options(choices.GOVERNMENT_AID),
+    )
+    training_field = RadioField(
+        _l("What would you like training in?"),
+        choices=options(choices.TRAINING_FIELDS),
+        validators=[InputRequired(_l("Select what you would like training in"))],
+    )
+
+    def validate_aid(self, field):
+        if not field.data:
+            raise ValidationError(_l("Select the aid you have received, or None"))
+        if "none" in field.data and len(field.data) > 1:
+            raise ValidationError(_l("Select None only if you have received no aid"))

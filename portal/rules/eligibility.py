@@ -1,0 +1,40 @@
+"""Who may apply (Permenko 11/2020 art. 2): an Indonesian citizen with a KTP, at least 18, not in formal education."""
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from flask_babel import format_date
+from flask_babel import lazy_gettext as _l
+
+MIN_AGE = 18
+OLDEST_BIRTH_YEAR = 1900
+ZONE = ZoneInfo("Asia/Jakarta")
+
+
+def today():
+    """The date in Indonesia's western zone, where the programme's deadlines are set."""
+    return datetime.now(ZONE).date()
+
+
+def birthday(born, years):
+    """The date someone turns `years` old; 29 February birthdays fall on 1 March in other years."""
+    try:
+        return born.replace(year=born.year + years)
+    except ValueError:
+        return date(born.year + years, 3, 1)
+
+
+def age_problem(born, on=None):
+    """Why this birth date cannot apply today, or None."""
+    on = on or today()
+    if born > on:
+        return _l("Date of birth must be in the past")
+    if born.year < OLDEST_BIRTH_YEAR:
+        return _l("Date of birth must be after 1900")
+    adult_on = birthday(born, MIN_AGE)
+    if adult_on > on:
+        return _l(
+            "You must be at least 18 years old to join Prakerja. You can register from %(day)s",
+            day=format_date(adult_on, "d MMMM yyyy"),
+        )
+    return None
