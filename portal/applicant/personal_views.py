@@ -1,6 +1,6 @@
 """Wizard section "Data diri": one short page per question group (GOV.UK "one thing per page")."""
 
-from flask import abort, g, request, url_for
+from flask import g, request, url_for
 
 from portal.applicant.views import bp, run_step
 from portal.forms.personal import AddressForm, DeclarationsForm, DomicileForm, NameForm, WorkForm

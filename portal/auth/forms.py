@@ -2,10 +2,10 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, StringField
+from wtforms import BooleanField, EmailField, PasswordField
 from wtforms.validators import DataRequired, Email, Length, ValidationError
 
-from portal.forms.fields import strip, validate_name
+from portal.forms.fields import name_field, strip
 from portal.services import passwords
 
 
@@ -48,15 +48,8 @@ def validate_not_common(form, field):
 
 
 class RegisterForm(FlaskForm):
-    full_name = StringField(
-        _l("Full name"),
-        filters=[strip],
-        validators=[
-            DataRequired(_l("Enter your full name")),
-            Length(max=100, message=_l("Full name must be 100 characters or fewer")),
-            validate_name,
-        ],
-        render_kw={"autocomplete": "name", "spellcheck": "false"},
+    full_name = name_field(
+        _l("Full name"), _l("Enter your full name"), _l("Full name must be 100 characters or fewer")
     )
     email = email_field()
     password = new_password_field()

@@ -5,6 +5,7 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from wtforms import Field, SelectChoice, SelectMultipleField, StringField, ValidationError
+from wtforms.validators import DataRequired, Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal.rules.nik import clean_number
@@ -77,6 +78,17 @@ class CheckboxesField(SelectMultipleField):
 
 def strip(value):
     return value.strip() if isinstance(value, str) else value
+
+
+def name_field(label, required, too_long, max_length=100, description=None, autocomplete="name"):
+    """A person's or place's name: trimmed, required, length-capped, letters in any script."""
+    return StringField(
+        label,
+        description=description,
+        filters=[strip],
+        validators=[DataRequired(required), Length(max=max_length, message=too_long), validate_name],
+        render_kw={"autocomplete": autocomplete, "spellcheck": "false"},
+    )
 
 
 def validate_name(form, field):

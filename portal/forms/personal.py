@@ -8,30 +8,23 @@ from wtforms import BooleanField, RadioField, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp, ValidationError
 
 from portal import choices
-from portal.forms.fields import CheckboxesField, NumberField, options, strip, validate_name
+from portal.forms.fields import CheckboxesField, NumberField, name_field, options, strip
 from portal.rules import regions
 
 
 class NameForm(FlaskForm):
-    full_name = StringField(
+    full_name = name_field(
         _l("Full name as on your KTP"),
-        filters=[strip],
-        validators=[
-            DataRequired(_l("Enter your full name as it is written on your KTP")),
-            Length(max=100, message=_l("Full name must be 100 characters or fewer")),
-            validate_name,
-        ],
-        render_kw={"autocomplete": "name", "spellcheck": "false"},
+        _l("Enter your full name as it is written on your KTP"),
+        _l("Full name must be 100 characters or fewer"),
     )
-    birth_place = StringField(
+    birth_place = name_field(
         _l("Place of birth"),
+        _l("Enter your place of birth"),
+        _l("Place of birth must be 60 characters or fewer"),
+        max_length=60,
         description=_l("The town or regency written on your KTP"),
-        filters=[strip],
-        validators=[
-            DataRequired(_l("Enter your place of birth")),
-            Length(max=60, message=_l("Place of birth must be 60 characters or fewer")),
-            validate_name,
-        ],
+        autocomplete="off",
     )
 
 
