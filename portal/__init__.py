@@ -12,9 +12,9 @@ from portal.errors import register_error_handlers
 from portal.extensions import babel, csrf, limiter, login_manager, mail
 from portal.htmx import add_vary, layout
 from portal.jobs import huey
-from portal.rendering import clock, date_long
+from portal.rendering import clock, clock_in, clock_utc, date_long
 from portal.rules import regions
-from portal.security import SessionInterface, secure_headers
+from portal.security import SessionInterface, body_limit, secure_headers
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -39,6 +39,8 @@ def create_app(test_config=None):
     app.jinja_env.lstrip_blocks = True
     app.jinja_env.filters["clock"] = clock
     app.jinja_env.filters["date_long"] = date_long
+    app.jinja_env.filters["clock_utc"] = clock_utc
+    app.jinja_env.filters["clock_in"] = clock_in
     app.jinja_env.globals["choices"] = choices
     app.jinja_env.globals["regions"] = regions
     app.jinja_env.filters["choice_label"] = lambda key, options: choices.label(options, key)
@@ -48,6 +50,7 @@ def create_app(test_config=None):
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
 
     logs.install()
+    app.before_request(body_limit)  # before CSRFProtect reads the body
     database.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     csrf.init_app(app)

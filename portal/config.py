@@ -57,3 +57,33 @@ EMAIL_HOURLY_CAP = 5
 ARGON2_TIME_COST = 3
 ARGON2_MEMORY_COST = 65536
 ARGON2_PARALLELISM = 4
+
+# Uploaded photos: a folder (empty = instance/uploads). Photos up to 10 MB are accepted from browsers
+# that cannot shrink them first.
+UPLOAD_DIR = ""
+UPLOAD_MAX_BYTES = 10 * 1024 * 1024
+
+# SMS one-time codes (DESIGN.md 5): valid 10 minutes, 5 tries, a cooldown between sends and caps.
+OTP_VALID_MINUTES = 10
+OTP_MAX_ATTEMPTS = 5
+SMS_COOLDOWN = 60
+SMS_PER_NUMBER_HOUR = 3
+SMS_PER_NUMBER_DAY = 5
+# Internet centres put many people behind one address, so the per-IP caps are generous.
+SMS_PER_IP_HOUR = 20
+SMS_PER_IP_DAY = 60
+
+# console prints SMS to standard output; http sends them to SMS_HTTP_URL (an SMS provider's API).
+SMS_BACKEND = "console"
+# The provider's endpoint, http:// or https://; it may carry an API key, so it is never logged.
+SMS_HTTP_URL = ""
+# POST sends the rendered template as the body; GET appends it to the URL as the query string.
+SMS_HTTP_METHOD = "POST"
+# application/json (values JSON-escaped) or application/x-www-form-urlencoded (values URL-encoded).
+SMS_HTTP_CONTENT_TYPE = "application/json"
+# Request body with {to} (E.164) and {text} placeholders; for GET a query string like to={to}&text={text}.
+SMS_HTTP_BODY_TEMPLATE = '{"to": "{to}", "text": "{text}"}'
+# Optional header sent with every request, as "Name: value", e.g. "Authorization: Bearer <token>".
+SMS_HTTP_AUTH_HEADER = ""
+# Seconds to wait for the provider; a timeout or any non-2xx answer is retried by Huey (5 times, 30 s apart).
+SMS_HTTP_TIMEOUT = 10

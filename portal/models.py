@@ -28,6 +28,10 @@ class BaseModel(Model):
         database = db
 
 
+# Staff roles whose work needs an applicant's photos (DESIGN.md 5: each sees only what its role allows).
+PHOTO_ROLES = {"officer", "supervisor", "reviewer", "pmo", "admin"}
+
+
 class Account(UserMixin, BaseModel):
     """A person who logs in: applicants now, staff roles later."""
 
@@ -106,6 +110,10 @@ class Application(BaseModel):
     not_excluded = BooleanField(null=True)
     aid = CharField(max_length=120, null=True)  # comma-separated keys of choices.GOVERNMENT_AID
     training_field = CharField(max_length=20, null=True)
+    # The number being verified, and once the code is entered the same number here too; the unique index
+    # keeps a number verified on one application only (DESIGN.md 3).
+    phone = CharField(max_length=16, null=True)
+    verified_phone = CharField(max_length=16, null=True, unique=True)
     created_at = DateTimeField(default=utcnow)
     updated_at = DateTimeField(default=utcnow)
     submitted_at = DateTimeField(null=True)
@@ -145,4 +153,50 @@ class Address(BaseModel):
         return self.region_code.count(".") == 3 and bool(self.street)
 
 
-ALL_MODELS = [Account, EmailLog, Application, Address]
+class Photo(BaseModel):
+    """A processed photo of an application: the KTP, or a selfie holding it. Files live in portal.storage."""
+
+    id = AutoField()
+    application = ForeignKeyField(Application, backref="photos", on_delete="CASCADE")
+    kind = CharField(max_length=10)  # "ktp" or "selfie"
+    image_key = CharField(max_length=80)
+    thumb_key = CharField(max_length=80)
+    width = IntegerField()
+    height = IntegerField()
+    size_bytes = IntegerField()
+    created_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "photo"
+        indexes = ((("application", "kind"), True),)
+
+
+class OtpCode(BaseModel):
+    """A one-time code sent by SMS, stored only as a keyed hash (DESIGN.md 5)."""
+
+    id = AutoField()
+    application = ForeignKeyField(Application, backref="otp_codes", on_delete="CASCADE")
+    phone = CharField(max_length=16)
+    code_hash = CharField(max_length=64)
+    attempts = IntegerField(default=0)
+    used = BooleanField(default=False)
+    created_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "otp_code"
+
+
+class SmsLog(BaseModel):
+    """One row per SMS sent, for the per-number and per-IP limits."""
+
+    id = AutoField()
+    phone = CharField(max_length=16, index=True)
+    ip = CharField(max_length=45, index=True)
+    kind = CharField(max_length=20)
+    created_at = DateTimeField(default=utcnow, index=True)
+
+    class Meta:
+        table_name = "sms_log"
+
+
+ALL_MODELS = [Account, EmailLog, Application, Address, Photo, OtpCode, SmsLog]

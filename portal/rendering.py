@@ -1,5 +1,6 @@
 """Rendering a page, or one named block of a template (htmx fragments, email parts)."""
 
+import time
 from datetime import datetime, timezone
 
 from flask import current_app, render_template
@@ -21,9 +22,19 @@ def render_block(template_name, block, **context):
     return "".join(template.blocks[block](template.new_context(context)))
 
 
-def clock(epoch):
+def clock(epoch, pattern="HH:mm"):
     """Epoch seconds as the local time of day (WIB by default), e.g. "14:05"."""
-    return format_time(datetime.fromtimestamp(epoch, tz=timezone.utc), "HH:mm")
+    return format_time(datetime.fromtimestamp(epoch, tz=timezone.utc), pattern)
+
+
+def clock_utc(value):
+    """A naive UTC datetime from the database as the local time of day."""
+    return clock(value.replace(tzinfo=timezone.utc).timestamp())
+
+
+def clock_in(seconds):
+    """The local time, to the second, that many seconds from now."""
+    return clock(time.time() + seconds, "HH:mm:ss")
 
 
 def date_long(value):

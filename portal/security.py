@@ -1,6 +1,6 @@
 """Response headers that keep pages private on shared terminals, and HTTPS-aware cookies."""
 
-from flask import request
+from flask import current_app, request
 from flask.sessions import SecureCookieSessionInterface
 
 CSP = (
@@ -31,3 +31,18 @@ def secure_headers(response):
     if request.is_secure:
         headers.setdefault("Strict-Transport-Security", "max-age=31536000")
     return response
+
+
+def allows_upload(view):
+    """Mark a view as taking a photo upload: its requests may be as large as UPLOAD_MAX_BYTES plus the form."""
+    view.allows_upload = True
+    return view
+
+
+def body_limit():
+    """Raise the request-size cap for upload views before anything (CSRF included) reads the body."""
+    view = current_app.view_functions.get(request.endpoint)
+    if getattr(view, "allows_upload", False):
+        request.max_content_length = current_app.config["UPLOAD_MAX_BYTES"] + 256 * 1024
+        # Werkzeug's multipart decoder checks each 64 KiB read against this, so it must stay above that.
+        request.max_form_memory_size = 512 * 1024

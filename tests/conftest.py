@@ -1,10 +1,12 @@
 """Fixtures: an app on a fresh database (SQLite, or PostgreSQL when configured), a real SMTP server, a client."""
 
+import json
 import os
 import re
 import socket
 import threading
 import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -87,12 +89,88 @@ def mailbox(smtp_server):
     return smtp_server.handler
 
 
+class SmsGateway:
+    """What the fake SMS provider received; it can be told to fail the next requests."""
+
+    def __init__(self):
+        self.requests = []
+        self.failures = 0
+        self.lock = threading.Lock()
+        self.url = ""
+
+    def fail(self, count):
+        with self.lock:
+            self.failures = count
+
+    def record(self, handler):
+        length = int(handler.headers.get("Content-Length") or 0)
+        body = handler.rfile.read(length).decode("utf-8")
+        with self.lock:
+            self.requests.append(
+                {"method": handler.command, "path": handler.path, "headers": dict(handler.headers), "body": body}
+            )
+            failing = self.failures > 0
+            self.failures -= failing
+        status, answer = (500, b'{"status": "error"}') if failing else (200, b'{"status": "queued"}')
+        handler.send_response(status)
+        handler.send_header("Content-Type", "application/json")
+        handler.send_header("Content-Length", str(len(answer)))
+        handler.end_headers()
+        handler.wfile.write(answer)
+
+
+    def clear(self):
+        with self.lock:
+            self.requests.clear()
+            self.failures = 0
+
+    def texts_to(self, number):
+        """The texts of the SMS sent to a number, oldest first."""
+        with self.lock:
+            bodies = [json.loads(r["body"]) for r in self.requests if r["method"] == "POST"]
+        return [b["text"] for b in bodies if b.get("to") == number]
+
+    def last_code(self, number):
+        """The 6-digit code in the latest SMS to a number."""
+        return re.search(r"\b(\d{6})\b", self.texts_to(number)[-1]).group(1)
+
+
+@pytest.fixture(scope="session")
+def sms_server():
+    """A real HTTP server on 127.0.0.1 standing in for the SMS provider's API (a third party)."""
+    recorder = SmsGateway()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):
+            recorder.record(self)
+
+        do_POST = do_GET
+
+        def log_message(self, format, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    recorder.url = f"http://127.0.0.1:{server.server_address[1]}/api/sms"
+    yield recorder
+    server.shutdown()
+    server.server_close()
+    thread.join()
+
+
+@pytest.fixture
+def sms(sms_server):
+    sms_server.clear()
+    return sms_server
+
+
 def database_url(tmp_path):
     return PG_URL or f"sqlite:///{tmp_path}/portal.db"
 
 
 @pytest.fixture
-def app_config(tmp_path, smtp_server):
+def app_config(tmp_path, smtp_server, sms_server):
     """Settings for a test app; tests may change them before `app` is built."""
     return {
         "TESTING": True,
@@ -105,6 +183,9 @@ def app_config(tmp_path, smtp_server):
         "MAIL_PORT": smtp_server.port,
         "MAIL_SUPPRESS_SEND": False,
         "SERVER_NAME": None,
+        "SMS_BACKEND": "http",
+        "SMS_HTTP_URL": sms_server.url,
+        "UPLOAD_DIR": str(tmp_path / "uploads"),
         # Cheap hashing keeps the suite fast; a test raises these to check rehashing.
         "ARGON2_TIME_COST": 1,
         "ARGON2_MEMORY_COST": 1024,

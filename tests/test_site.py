@@ -203,13 +203,21 @@ def test_migrations_build_the_schema_the_models_describe(app):
         db.connect(reuse_if_open=True)
         db.drop_tables(ALL_MODELS)
         db.execute_sql("DROP TABLE IF EXISTS schema_migration")
-        assert migrate() == ["0001_initial", "0002_applications"]
+        assert migrate() == ["0001_initial", "0002_applications", "0003_photos_and_phone"]
         assert not diff_models(db.obj, ALL_MODELS)
         assert migrate() == []
 
 
-def test_init_db_and_seed_demo_commands(runner):
-    assert runner.invoke(args=["init-db"]).exit_code == 0
+def test_init_db_and_seed_demo_commands(app, runner):
+    from portal.models import ALL_MODELS, db
+
+    with app.app_context():
+        db.drop_tables(ALL_MODELS, **({"cascade": True} if "postgres" in app.config["DATABASE_URL"] else {}))
+        db.execute_sql("DROP TABLE IF EXISTS schema_migration")
+        db.close()
+    result = runner.invoke(args=["init-db"])
+    assert result.exit_code == 0 and "0003_photos_and_phone" in result.output
+    assert "up to date" in runner.invoke(args=["init-db"]).output
     result = runner.invoke(args=["seed-demo"])
     assert "budi@contoh.id" in result.output and result.exit_code == 0
 

@@ -32,8 +32,8 @@ def error_for(page, field):
 def test_a_new_applicant_sees_every_section_not_started(applicant):
     page = applicant.get("/pendaftaran/").get_data(as_text=True)
     names = re.findall(r'class="task-list__name">(?:<a [^>]*>)?([^<]+)', page)
-    assert names == ["Account", "KTP details", "Personal details", "Check and send"]
-    assert re.findall(r'id="status-\w+">([^<]+)', page) == ["Completed", "Not started", "Not started", "Cannot start yet"]
+    assert names == ["Account", "KTP details", "Personal details", "Photos", "Mobile number", "Check and send"]
+    assert re.findall(r'id="status-\w+">([^<]+)', page) == ["Completed"] + ["Not started"] * 4 + ["Cannot start yet"]
 
 
 def test_ktp_step_saves_and_shows_the_sex_the_nik_gives(applicant, app):
@@ -165,9 +165,9 @@ def test_address_mistakes(applicant, app, changes, field, message):
         assert not Address.select().where(Address.street != "").exists()
 
 
-def test_living_elsewhere_needs_a_second_address(applicant, app):
+def test_living_elsewhere_needs_a_second_address(applicant, app, sms):
     assert applicant.post("/pendaftaran/data-diri/domisili", data={"domicile_same": "no"}).headers["Location"] == "/pendaftaran/data-diri/alamat-domisili"
-    complete_sections(applicant, **{"/pendaftaran/data-diri/domisili": {"domicile_same": "no"}})
+    complete_sections(applicant, sms, **{"/pendaftaran/data-diri/domisili": {"domicile_same": "no"}})
     page = applicant.get("/pendaftaran/").get_data(as_text=True)
     assert re.search(r'id="status-personal">In progress', page)
     applicant.post("/pendaftaran/data-diri/alamat-domisili", data={**ADDRESS, "street": "Jl. Kenanga 9"})
@@ -195,19 +195,19 @@ def test_values_are_kept_when_a_step_is_sent_back(applicant):
     assert re.search(r'(checked[^>]*value="digital"|value="digital"[^>]*checked)', page)
 
 
-def test_sections_are_completed_and_check_page_opens(applicant):
+def test_sections_are_completed_and_check_page_opens(applicant, sms):
     assert applicant.get("/pendaftaran/periksa").status_code == 303  # cannot start yet
-    complete_sections(applicant)
+    complete_sections(applicant, sms)
     page = applicant.get("/pendaftaran/").get_data(as_text=True)
-    assert re.findall(r'id="status-\w+">([^<]+)', page) == ["Completed", "Completed", "Completed", "Not started"]
+    assert re.findall(r'id="status-\w+">([^<]+)', page) == ["Completed"] * 5 + ["Not started"]
     page = applicant.get("/pendaftaran/periksa").get_data(as_text=True)
     for answer in ("3201014512900001", "Ani Lestari", "Jl. Mawar No. 3, RT 003/RW 011, Pondok Rajeg, Cibinong",
                    "Senior or vocational high school", "Laid off", "Computers and digital skills"):
         assert answer in page
 
 
-def test_change_links_return_to_the_check_page(applicant, app):
-    complete_sections(applicant)
+def test_change_links_return_to_the_check_page(applicant, app, sms):
+    complete_sections(applicant, sms)
     page = applicant.get("/pendaftaran/periksa").get_data(as_text=True)
     assert 'href="/pendaftaran/data-diri/nama?dari=periksa"' in page
     response = applicant.post("/pendaftaran/data-diri/nama?dari=periksa", data={**NAME, "birth_place": "Depok"})
@@ -217,15 +217,15 @@ def test_change_links_return_to_the_check_page(applicant, app):
     assert 'class="back-link" href="/pendaftaran/periksa"' in back
 
 
-def test_submit_needs_the_declaration(applicant, app):
-    complete_sections(applicant)
+def test_submit_needs_the_declaration(applicant, app, sms):
+    complete_sections(applicant, sms)
     page = applicant.post("/pendaftaran/periksa", data={}).get_data(as_text=True)
     assert "Tick the declaration" in error_for(page, "declaration")
     assert app_of(app).status == "draft"
 
 
-def test_submitting_gives_a_reference_by_page_and_email_once(applicant, app, mailbox):
-    complete_sections(applicant)
+def test_submitting_gives_a_reference_by_page_and_email_once(applicant, app, mailbox, sms):
+    complete_sections(applicant, sms)
     assert applicant.post("/pendaftaran/periksa", data={"declaration": "y"}).headers["Location"] == "/pendaftaran/terkirim"
     reference = app_of(app).reference
     assert re.fullmatch(r"PK-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}", reference)
@@ -237,8 +237,8 @@ def test_submitting_gives_a_reference_by_page_and_email_once(applicant, app, mai
     assert reference in body(message) and reference in message["Subject"]
 
 
-def test_a_sent_application_is_read_only(applicant, app):
-    complete_sections(applicant)
+def test_a_sent_application_is_read_only(applicant, app, sms):
+    complete_sections(applicant, sms)
     applicant.post("/pendaftaran/periksa", data={"declaration": "y"})
     for url, data in STEPS:
         response = applicant.post(url, data={**data, "full_name": "Orang Lain"})
@@ -262,7 +262,7 @@ def test_stopping_midway_and_resuming_after_a_new_login(app, make_account, mailb
     pc.set_cookie("lang", "en")
     assert pc.post("/masuk", data={"email": "ani@contoh.id", "password": PASSWORD}).headers["Location"] == "/pendaftaran/"
     page = pc.get("/pendaftaran/").get_data(as_text=True)
-    assert re.findall(r'id="status-\w+">([^<]+)', page) == ["Completed", "Completed", "In progress", "Cannot start yet"]
+    assert re.findall(r'id="status-\w+">([^<]+)', page) == ["Completed", "Completed", "In progress", "Not started", "Not started", "Cannot start yet"]
     assert pc.get("/pendaftaran/data-diri").headers["Location"] == "/pendaftaran/data-diri/alamat-ktp"
     assert 'value="Ani Lestari"' in pc.get("/pendaftaran/data-diri/nama").get_data(as_text=True)
 

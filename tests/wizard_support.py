@@ -1,5 +1,13 @@
 """Answers that complete each wizard step, for tests that need an application in a given state."""
 
+import io
+from functools import cache
+
+from werkzeug.datastructures import FileStorage
+from werkzeug.test import encode_multipart
+
+from image_support import card, jpeg, selfie
+
 KTP = {
     "nik": "3201014512900001",
     "birth_date-day": "5",
@@ -32,10 +40,40 @@ STEPS = [
 ]
 
 
-def complete_sections(client, **overrides):
-    """Answer every step (overrides replace a step's answers by URL); returns the last response."""
-    response = None
+PHONE = "0812 3456 7890"
+PHONE_E164 = "+6281234567890"
+
+
+@cache
+def photo_bytes(kind):
+    """A sharp, well-lit phone photo of the card, or of a person holding it."""
+    return jpeg(card((1600, 1200)) if kind == "ktp" else selfie())
+
+
+def upload(client, kind, data=None, url=None):
+    """Post a photo as a browser's file input would."""
+    photo = FileStorage(io.BytesIO(photo_bytes(kind) if data is None else data), f"{kind}.jpg", content_type="image/jpeg")
+    # Encoded in memory: the test client would otherwise spool a big body to a temporary file it never closes.
+    boundary, body = encode_multipart({f"{kind}-photo": photo})
+    return client.post(url or f"/pendaftaran/foto/{kind}", data=body,
+                       content_type=f"multipart/form-data; boundary={boundary}")
+
+
+def verify_phone(client, sms, phone=PHONE, e164=PHONE_E164):
+    """Enter the number, then the code the SMS gateway received."""
+    response = client.post("/pendaftaran/nomor-hp", data={"phone": phone})
+    assert response.status_code == 303, response.get_data(as_text=True)[-2000:]
+    return client.post("/pendaftaran/nomor-hp/kode", data={"code": sms.last_code(e164)})
+
+
+def complete_sections(client, sms, **overrides):
+    """Answer every step (overrides replace a step's answers by URL), upload both photos, verify the phone."""
     for url, data in STEPS:
         response = client.post(url, data=overrides.get(url, data))
         assert response.status_code == 303, (url, response.get_data(as_text=True)[-2000:])
+    for kind in ("ktp", "selfie"):
+        response = upload(client, kind)
+        assert response.status_code == 303, (kind, response.get_data(as_text=True)[-2000:])
+    response = verify_phone(client, sms)
+    assert response.status_code == 303, response.get_data(as_text=True)[-2000:]
     return response

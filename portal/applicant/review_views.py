@@ -13,7 +13,9 @@ from portal.applicant.views import bp
 from portal.email import send_email
 from portal.htmx import see_other
 from portal.rendering import render_page
+from portal.rules.phone import mask
 from portal.services import applications
+from portal.services.photos import photos_of
 
 
 class SendForm(FlaskForm):
@@ -39,7 +41,8 @@ def check():
         return see_other(url_for(".submitted"))
     if application.is_submitted and form.is_submitted():
         return see_other(url_for(".submitted"))  # a second tap on Send
-    return render_page("applicant/check.html", form=form, application=application)
+    return render_page("applicant/check.html", form=form, application=application,
+                       photos=photos_of(application), phone=mask(application.verified_phone or ""))
 
 
 @bp.route("/terkirim")

@@ -9,6 +9,7 @@ from typing import Callable
 
 from flask_babel import lazy_gettext as _l
 
+from portal.models import Photo
 from portal.services import applications
 
 DONE, IN_PROGRESS, NOT_STARTED, CANNOT_START = "done", "in_progress", "not_started", "cannot_start"
@@ -60,6 +61,17 @@ def personal_state(application):
     return DONE if all(done) else IN_PROGRESS if any(done) else NOT_STARTED
 
 
+def photos_state(application):
+    count = Photo.select().where(Photo.application == application).count()
+    return DONE if count == 2 else IN_PROGRESS if count else NOT_STARTED
+
+
+def phone_state(application):
+    if application.verified_phone and application.verified_phone == application.phone:
+        return DONE
+    return IN_PROGRESS if application.phone else NOT_STARTED
+
+
 def review_state(application):
     if application.is_submitted:
         return DONE
@@ -69,4 +81,6 @@ def review_state(application):
 register(Section("account", _l("Account"), lambda application: DONE, "applicant.task_list"))
 register(Section("ktp", _l("KTP details"), ktp_state, "applicant.ktp"))
 register(Section("personal", _l("Personal details"), personal_state, "applicant.personal"))
+register(Section("photos", _l("Photos"), photos_state, "applicant.photos"))
+register(Section("phone", _l("Mobile number"), phone_state, "applicant.phone"))
 register(Section("review", _l("Check and send"), review_state, "applicant.check"))

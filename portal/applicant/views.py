@@ -56,4 +56,4 @@ def run_step(form, template, save, next_endpoint, **context):
     return render_page(template, form=form, application=g.application, **context)
 
 
-from portal.applicant import ktp_views, personal_views, review_views  # noqa: E402,F401  (their routes join bp)
+from portal.applicant import ktp_views, personal_views, phone_views, photo_views, review_views  # noqa: E402,F401,I001  (their routes join bp)

@@ -1,11 +1,13 @@
 """Public pages: the home page and the language switch."""
 
-from flask import Blueprint, current_app, request, url_for
+from flask import Blueprint, abort, current_app, request, url_for
 from flask_login import current_user
 
 from portal.htmx import see_other
+from portal.models import PHOTO_ROLES, Photo
 from portal.navigation import local_path
 from portal.rendering import render_page
+from portal.storage import storage
 
 bp = Blueprint("main", __name__)
 
@@ -16,6 +18,22 @@ def home():
     if current_user.is_authenticated:
         return see_other(url_for("applicant.task_list"))
     return render_page("main/home.html")
+
+
+@bp.route("/foto/<int:photo_id>/<variant>")
+def photo_file(photo_id, variant):
+    """A stored photo, only for its owner and staff who need it; anyone else is told it does not exist."""
+    photo = Photo.get_or_none(Photo.id == photo_id)
+    if photo is None or variant not in ("besar", "kecil") or not current_user.is_authenticated:
+        abort(404)
+    if current_user.role not in PHOTO_ROLES and photo.application.account_id != current_user.id:
+        abort(404)
+    key = photo.image_key if variant == "besar" else photo.thumb_key
+    try:
+        data = storage().read(key)
+    except FileNotFoundError:
+        abort(404)
+    return data, 200, {"Content-Type": "image/jpeg", "Cache-Control": "no-store"}
 
 
 @bp.route("/bahasa/<code>")

@@ -1,0 +1,39 @@
+"""The mobile number and its SMS code, shared by the applicant wizard and officer screens."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import StringField, ValidationError
+
+from portal.forms.fields import strip
+from portal.rules.phone import check_mobile
+
+
+class PhoneForm(FlaskForm):
+    phone = StringField(
+        _l("Mobile number"),
+        description=_l("We will send a 6-digit code to it by SMS. For example, 0812 3456 7890"),
+        filters=[strip],
+        render_kw={"type": "tel", "autocomplete": "tel", "inputmode": "tel", "maxlength": "20"},
+    )
+    e164 = None
+
+    def validate_phone(self, field):
+        self.e164, problem = check_mobile(field.data)
+        if problem:
+            raise ValidationError(problem)
+
+
+class CodeForm(FlaskForm):
+    code = StringField(
+        _l("Code from the SMS"),
+        description=_l("6 digits. You can paste the whole SMS text's code"),
+        filters=[strip],
+        render_kw={"inputmode": "numeric", "autocomplete": "one-time-code", "maxlength": "20", "spellcheck": "false"},
+    )
+
+
+class PhotoForm(FlaskForm):
+    """One photo upload; built with prefix="ktp" or "selfie" so both fit on one page."""
+
+    photo = FileField(_l("Choose or take a photo"), render_kw={"accept": "image/*"})

@@ -1,0 +1,162 @@
+"""Uploaded KTP and selfie photos: check the real type, size, exposure and focus, then re-encode without metadata."""
+
+import io
+import struct
+import warnings
+from dataclasses import dataclass
+
+from PIL import Image, ImageFilter, ImageOps, ImageStat
+
+# No-JS browsers send the camera's original file; phone photos are 2-8 MB.
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+# Judged from the header before decoding: 40 MP of RGB already takes 120 MB of memory.
+MAX_PIXELS = 40_000_000
+# A shorter side below this cannot show the KTP's 16-digit NIK legibly.
+MIN_SIDE = 320
+# Phones save JPEG, sometimes as MPO (a JPEG with extra preview frames); browsers may send PNG or WebP.
+ACCEPTED_FORMATS = {"JPEG", "MPO", "PNG", "WEBP"}
+# Only these parsers ever see the uploaded bytes (MPO is opened by the JPEG one).
+OPENERS = ("JPEG", "PNG", "WEBP")
+# Long side of the grey copy the measures are taken on, so they do not depend on the upload's size.
+MEASURE_SIDE = 512
+# Mean grey level below this: the card is lost in the dark (a normal card photo measures ~140).
+MIN_BRIGHTNESS = 45
+# Mean grey level above this: flash or sun has washed the print out.
+MAX_BRIGHTNESS = 225
+# Laplacian variance below this: text is smeared (a sharp card measures ~1,100, a sharp selfie ~370).
+MIN_SHARPNESS = 150
+THUMB_QUALITY = 70
+
+CODES = (
+    "empty", "too_large", "not_image", "too_many_pixels", "damaged", "too_small",
+    "too_dark", "too_bright", "blurred",
+)
+LAPLACIAN = ImageFilter.Kernel((3, 3), [0, 1, 0, 1, -4, 1, 0, 1, 0], scale=1, offset=128)
+# Pillow's decoders report bad input through all of these; Image.open itself treats the last four the same way.
+DECODE_ERRORS = (OSError, ValueError, EOFError, SyntaxError, IndexError, TypeError, struct.error)
+
+
+class PhotoProblem(Exception):
+    """A photo we refuse; `code` is one of CODES."""
+
+    def __init__(self, code, detail=""):
+        super().__init__(f"{code}: {detail}" if detail else code)
+        self.code = code
+
+
+@dataclass
+class ProcessedPhoto:
+    """A cleaned photo, its thumbnail (both JPEG bytes) and what was measured on it."""
+
+    image: bytes
+    thumbnail: bytes
+    width: int
+    height: int
+    brightness: float
+    sharpness: float
+
+
+def process_photo(data: bytes, max_side=1600, thumb_side=320, quality=80) -> ProcessedPhoto:
+    """Check an uploaded photo and return it upright, shrunk and re-encoded, or raise PhotoProblem."""
+    image = fit(to_rgb(decode(data, max_side)), max_side)
+    brightness, sharpness = measure(image)
+    judge(brightness, sharpness)
+    return ProcessedPhoto(
+        image=encode(image, quality),
+        thumbnail=encode(fit(image, thumb_side), THUMB_QUALITY),
+        width=image.width,
+        height=image.height,
+        brightness=brightness,
+        sharpness=sharpness,
+    )
+
+
+def decode(data, max_side):
+    """The upload as loaded, upright pixels, refusing anything but a sound JPEG, PNG or WebP of sane size."""
+    if not data:
+        raise PhotoProblem("empty")
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise PhotoProblem("too_large", f"{len(data)} bytes")
+    # Local filters only: Pillow's global limits stay as they are for the rest of the process.
+    with warnings.catch_warnings():
+        # Pillow warns about broken EXIF and reads on; we drop the metadata anyway, so it is no reason to fail.
+        warnings.filterwarnings("ignore", category=UserWarning, module=r"PIL\.")
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            image = Image.open(io.BytesIO(data), formats=OPENERS)
+        except (Image.DecompressionBombWarning, Image.DecompressionBombError) as error:
+            raise PhotoProblem("too_many_pixels", str(error)) from error
+        except Image.UnidentifiedImageError as error:
+            raise PhotoProblem("not_image") from error
+        except DECODE_ERRORS as error:
+            raise PhotoProblem("damaged", str(error)) from error
+        check_header(image)
+        if image.format in ("JPEG", "MPO"):
+            # Let libjpeg decode at 1/2, 1/4 or 1/8 scale while that still leaves max_side pixels.
+            image.draft("RGB", fitted_size(image.size, max_side))
+        try:
+            image.load()
+            return ImageOps.exif_transpose(image)
+        except (Image.DecompressionBombWarning, Image.DecompressionBombError) as error:
+            raise PhotoProblem("too_many_pixels", str(error)) from error
+        except DECODE_ERRORS as error:
+            raise PhotoProblem("damaged", str(error)) from error
+
+
+def check_header(image):
+    """Refuse by what the header declares, before any pixel is decoded."""
+    if image.format not in ACCEPTED_FORMATS:
+        raise PhotoProblem("not_image", image.format)
+    width, height = image.size
+    if width * height > MAX_PIXELS:
+        raise PhotoProblem("too_many_pixels", f"{width}x{height}")
+    if min(width, height) < MIN_SIDE:
+        raise PhotoProblem("too_small", f"{width}x{height}")
+
+
+def to_rgb(image):
+    """RGB pixels, with any transparency laid on white paper."""
+    if not image.has_transparency_data:
+        return image.convert("RGB")
+    rgba = image.convert("RGBA")
+    flat = Image.new("RGB", rgba.size, "white")
+    flat.paste(rgba, mask=rgba.getchannel("A"))
+    return flat
+
+
+def fitted_size(size, side):
+    """`size` scaled so its long side is at most `side`, never enlarged."""
+    width, height = size
+    scale = min(1, side / max(width, height))
+    return max(1, round(width * scale)), max(1, round(height * scale))
+
+
+def fit(image, side):
+    size = fitted_size(image.size, side)
+    return image if size == image.size else image.resize(size, Image.Resampling.LANCZOS, reducing_gap=2.0)
+
+
+def measure(image):
+    """Mean grey level (0-255) and sharpness (variance of the Laplacian) on a small grey copy."""
+    grey = fit(image.convert("L"), MEASURE_SIDE)
+    # The median filter keeps edges but removes sensor and JPEG noise, which would otherwise count as detail.
+    edges = grey.filter(ImageFilter.MedianFilter(3)).filter(LAPLACIAN)
+    return ImageStat.Stat(grey).mean[0], ImageStat.Stat(edges).var[0]
+
+
+def judge(brightness, sharpness):
+    if brightness < MIN_BRIGHTNESS:
+        raise PhotoProblem("too_dark", f"brightness {brightness:.0f}")
+    if brightness > MAX_BRIGHTNESS:
+        raise PhotoProblem("too_bright", f"brightness {brightness:.0f}")
+    if sharpness < MIN_SHARPNESS:
+        raise PhotoProblem("blurred", f"sharpness {sharpness:.0f}")
+
+
+def encode(image, quality):
+    """Fresh JPEG bytes with no EXIF, GPS, XMP, ICC profile or comment."""
+    # Pillow copies some of image.info (the JPEG comment) into what it saves.
+    image.info.clear()
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=quality, optimize=True, progressive=True)
+    return out.getvalue()

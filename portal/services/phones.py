@@ -1,0 +1,118 @@
+"""Mobile number verification by SMS code (DESIGN.md 5): 6 digits, 10 minutes, 5 tries, cooldown and caps."""
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from flask import current_app
+from flask_babel import force_locale, gettext
+from flask_babel import lazy_gettext as _l
+from peewee import IntegrityError
+
+from portal.errors import DomainError
+from portal.models import Application, OtpCode, SmsLog, db, utcnow
+from portal.services.applications import update
+from portal.sms import send_sms
+
+
+NUMBER_TAKEN = _l("This number is already verified on another application. Use a different number, or visit your local manpower office.")
+
+
+@dataclass
+class Allowance:
+    wait: int  # seconds until the next code may be sent; 0 = now
+    remaining: int  # codes that may still be sent before a cap is reached
+
+
+def code_hash(application_id, phone, code):
+    """A keyed hash, so a copy of the database does not reveal codes."""
+    key = current_app.config["SECRET_KEY"].encode()
+    return hmac.new(key, f"{application_id}:{phone}:{code}".encode(), hashlib.sha256).hexdigest()
+
+
+def allowance(phone, ip):
+    """How soon, and how many more times, a code may be sent to this number from this address."""
+    config = current_app.config
+    now = utcnow()
+    day = now - timedelta(days=1)
+    by_number = [row.created_at for row in SmsLog.select(SmsLog.created_at).where(SmsLog.phone == phone, SmsLog.created_at >= day)]
+    by_ip = [row.created_at for row in SmsLog.select(SmsLog.created_at).where(SmsLog.ip == ip, SmsLog.created_at >= day)]
+    hour = now - timedelta(hours=1)
+    limits = [
+        (by_number, hour, config["SMS_PER_NUMBER_HOUR"]),
+        (by_number, day, config["SMS_PER_NUMBER_DAY"]),
+        (by_ip, hour, config["SMS_PER_IP_HOUR"]),
+        (by_ip, day, config["SMS_PER_IP_DAY"]),
+    ]
+    remaining, free_at = [], [now]
+    for sent, since, cap in limits:
+        window = sorted(t for t in sent if t >= since)
+        remaining.append(cap - len(window))
+        if len(window) >= cap:  # the cap frees up when the oldest send in the window leaves it
+            free_at.append(window[len(window) - cap] + (now - since))
+    if by_number:
+        free_at.append(max(by_number) + timedelta(seconds=config["SMS_COOLDOWN"]))
+    wait = (max(free_at) - now).total_seconds()
+    return Allowance(wait=max(int(wait + 0.999), 0), remaining=max(min(remaining), 0))
+
+
+def send_code(application, phone, ip):
+    """Send a new code to a number, killing earlier ones; refused when the number is taken or limits hit."""
+    if Application.select().where(Application.verified_phone == phone, Application.id != application.id).exists():
+        raise DomainError(NUMBER_TAKEN, field="phone")
+    permitted = allowance(phone, ip)
+    if permitted.wait:
+        raise DomainError(_l("You can ask for a new code in %(seconds)d seconds.", seconds=permitted.wait), field="phone")
+    code = f"{secrets.randbelow(10**6):06d}"
+    with db.atomic():
+        OtpCode.update(used=True).where(OtpCode.application == application, OtpCode.used == False).execute()  # noqa: E712
+        OtpCode.create(application=application, phone=phone, code_hash=code_hash(application.id, phone, code))
+        SmsLog.create(phone=phone, ip=ip, kind="otp")
+        update(application, phone=phone)
+    with force_locale("id"):  # SMS goes out in Indonesian, GSM-7, under 160 characters
+        text = gettext("Kode Prakerja Anda: %(code)s. Berlaku %(minutes)d menit. Jangan berikan kode ini kepada siapa pun.",
+                       code=code, minutes=current_app.config["OTP_VALID_MINUTES"])
+    send_sms(phone, text)
+
+
+def latest_code(application):
+    """The live code for the application's number, or None."""
+    return (OtpCode.select().where(OtpCode.application == application, OtpCode.phone == application.phone,
+                                   OtpCode.used == False)  # noqa: E712
+            .order_by(OtpCode.created_at.desc()).first())
+
+
+def expires_at(otp):
+    return otp.created_at + timedelta(minutes=current_app.config["OTP_VALID_MINUTES"])
+
+
+def verify_code(application, typed):
+    """Accept the code for the application's number, or say plainly why not."""
+    config = current_app.config
+    code = "".join(ch for ch in typed or "" if not ch.isspace() and ch != "-")
+    if not code:
+        raise DomainError(_l("Enter the 6-digit code from the SMS"), field="code")
+    if not (code.isdigit() and len(code) == 6):
+        raise DomainError(_l("The code must be 6 digits"), field="code")
+    otp = latest_code(application)
+    if otp is None or otp.attempts >= config["OTP_MAX_ATTEMPTS"]:
+        raise DomainError(_l("This code can no longer be used. Ask for a new code"), field="code")
+    if utcnow() >= expires_at(otp):
+        raise DomainError(_l("This code has expired: codes work for 10 minutes. Ask for a new code"), field="code")
+    if not hmac.compare_digest(otp.code_hash, code_hash(application.id, otp.phone, code)):
+        # Counted in the database, so parallel guesses cannot slip past the limit.
+        OtpCode.update(attempts=OtpCode.attempts + 1).where(OtpCode.id == otp.id).execute()
+        left = config["OTP_MAX_ATTEMPTS"] - otp.attempts - 1
+        if left <= 0:
+            raise DomainError(_l("The code was wrong 5 times. Ask for a new code"), field="code")
+        raise DomainError(_l("The code is not correct. You have %(left)d tries left", left=left), field="code")
+    try:
+        with db.atomic():
+            OtpCode.update(used=True).where(OtpCode.id == otp.id).execute()
+            update(application, verified_phone=otp.phone)
+    except IntegrityError:
+        application.verified_phone = None
+        raise DomainError(NUMBER_TAKEN, field="code")
+    return application

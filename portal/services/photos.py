@@ -1,0 +1,55 @@
+"""Photo rules: process an upload, store it, replace the old one; specific messages for each problem."""
+
+from flask_babel import lazy_gettext as _l
+
+from portal.errors import DomainError
+from portal.images import PhotoProblem, process_photo
+from portal.models import Photo, db
+from portal.storage import storage
+
+KINDS = ("ktp", "selfie")
+PROBLEMS = {
+    "empty": _l("Select a photo"),
+    "too_large": _l("The photo must be smaller than 10 MB"),
+    "not_image": _l("The file must be a photo (JPG, PNG or WebP)"),
+    "too_many_pixels": _l("The photo is too large to open. Take it again with your phone camera"),
+    "damaged": _l("The photo did not arrive whole. Upload it again"),
+    "too_small": _l("The photo is too small to read. Take it again closer to the card"),
+    "too_dark": _l("The photo is too dark. Take it again in daylight or a bright room"),
+    "too_bright": _l("The photo is too bright. Take it again without flash and away from direct light"),
+    "blurred": _l("The photo is blurred. Hold the phone still, let it focus, then take it again"),
+}
+
+
+def save_photo(application, kind, data):
+    """Check and re-encode an upload, store it, and replace the application's earlier photo of that kind."""
+    if application.is_submitted:
+        raise DomainError(DomainError.SENT)
+    try:
+        processed = process_photo(data)
+    except PhotoProblem as problem:
+        raise DomainError(PROBLEMS[problem.code], field="photo")
+    store = storage()
+    image_key, thumb_key = store.save(processed.image), store.save(processed.thumbnail)
+    old = Photo.get_or_none(Photo.application == application, Photo.kind == kind)
+    fields = dict(image_key=image_key, thumb_key=thumb_key, width=processed.width, height=processed.height,
+                  size_bytes=len(processed.image))
+    try:
+        with db.atomic():
+            if old:
+                Photo.update(**fields).where(Photo.id == old.id).execute()
+            else:
+                Photo.create(application=application, kind=kind, **fields)
+    except Exception:
+        store.delete(image_key)
+        store.delete(thumb_key)
+        raise
+    if old:
+        store.delete(old.image_key)
+        store.delete(old.thumb_key)
+    return Photo.get(Photo.application == application, Photo.kind == kind)
+
+
+def photos_of(application):
+    """The application's photos by kind."""
+    return {photo.kind: photo for photo in Photo.select().where(Photo.application == application)}

@@ -1,0 +1,208 @@
+"""Page weight budgets for 2G: every page, both languages, gzipped as a server would send them.
+
+Budgets (KB = 1024 bytes, gzip level 9): each HTML page <= 12 KB; all CSS <= 8 KB; our own JavaScript
+(not htmx) <= 4 KB; a first visit (home page + CSS + our JS + htmx) <= 45 KB. No page or stylesheet may
+load anything from another site. A table of every page's weight is printed on each run.
+
+To weigh a new page, add a `Page` to PAGES; `given` prepares the visitor (registered, logged in...).
+"""
+
+import gzip
+import re
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from typing import Callable, Optional
+from urllib.parse import urlsplit
+
+import pytest
+
+from conftest import PASSWORD
+
+KB = 1024
+PAGE_BUDGET = 12 * KB
+CSS_BUDGET = 8 * KB
+OWN_JS_BUDGET = 4 * KB
+FIRST_VISIT_BUDGET = 45 * KB
+LANGUAGES = ("id", "en")
+
+
+def registered(client, email, make_account):
+    """Has just registered: the browser is waiting for the verification email."""
+    response = client.post("/daftar", data={"full_name": "Ani Lestari", "email": email, "password": PASSWORD})
+    assert response.status_code == 303, "registering failed"
+
+
+def logged_in(client, email, make_account):
+    make_account(email=email)
+    response = client.post("/masuk", data={"email": email, "password": PASSWORD})
+    assert response.status_code == 303, "logging in failed"
+
+
+@dataclass(frozen=True)
+class Page:
+    name: str
+    path: str
+    status: int = 200
+    method: str = "GET"
+    form: dict = field(default_factory=dict)
+    # Run before the visit: (client, an email address no one else uses, make_account) -> None.
+    given: Optional[Callable] = None
+
+
+PAGES = [
+    Page("home", "/"),
+    Page("register", "/daftar"),
+    Page("register with errors", "/daftar", method="POST", form={"full_name": "", "email": "", "password": ""}),
+    Page("waiting for email", "/daftar/cek-email", given=registered),
+    Page("change email", "/daftar/ubah-email", given=registered),
+    Page("link problem", "/verifikasi/bukan-token-yang-sah", status=400),
+    Page("login", "/masuk"),
+    Page("forgot password", "/lupa-sandi"),
+    Page("reset link sent", "/lupa-sandi/terkirim"),
+    Page("logged out", "/keluar/selesai"),
+    Page("not found", "/tidak-ada-halaman-ini", status=404),
+    Page("task list", "/pendaftaran/", given=logged_in),
+]
+
+
+@dataclass
+class Visit:
+    page: Page
+    lang: str
+    html: bytes
+
+    @property
+    def gzipped(self):
+        return len(gzip.compress(self.html, 9))
+
+
+class References(HTMLParser):
+    """Every URL-bearing attribute in a page, and its stylesheets and scripts."""
+
+    ATTRIBUTES = {"src", "href", "action", "formaction", "poster", "srcset"}
+
+    def __init__(self, html):
+        super().__init__(convert_charrefs=True)
+        self.urls = []  # (tag, attribute, value)
+        self.stylesheets = []
+        self.scripts = []
+        self.feed(html)
+        self.close()
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        for name in sorted(self.ATTRIBUTES & attrs.keys()):
+            values = [attrs[name] or ""]
+            if name == "srcset":  # "a.png 1x, b.png 2x": every candidate counts
+                values = [candidate.split()[0] for candidate in values[0].split(",") if candidate.strip()]
+            self.urls += [(tag, name, value) for value in values]
+        if tag == "link" and "stylesheet" in (attrs.get("rel") or "").split():
+            self.stylesheets.append(attrs["href"])
+        if tag == "script" and attrs.get("src"):
+            self.scripts.append(attrs["src"])
+
+
+def is_local(url):
+    """A path on this site or a fragment. data: URIs load nothing over the network (base.html's
+    `<link rel="icon" href="data:,">` is there to spare phones a /favicon.ico request), so they pass."""
+    return (url.startswith("/") and not url.startswith("//")) or url.startswith("#") or url.startswith("data:")
+
+
+@pytest.fixture
+def visits(app, make_account):
+    """Each page of PAGES in each language, visited by a fresh browser (test client)."""
+    found = []
+    for n, page in enumerate(PAGES):
+        for lang in LANGUAGES:
+            client = app.test_client()
+            client.set_cookie("lang", lang)
+            if page.given:
+                page.given(client, f"page{n}-{lang}@contoh.id", make_account)
+            response = client.open(page.path, method=page.method, data=page.form or None)
+            html = response.get_data()
+            assert response.status_code == page.status, f"{page.name} ({lang}): {response.status_code}"
+            assert response.mimetype == "text/html", f"{page.name} ({lang}): {response.mimetype}"
+            assert f'<html lang="{lang}"'.encode() in html, f"{page.name} is not in {lang}"
+            found.append(Visit(page, lang, html))
+    return found
+
+
+def static_weight(app, url):
+    """(raw bytes, gzipped bytes, content) of a static file, fetched by its fingerprinted URL like a browser."""
+    with app.test_client().get(url) as response:
+        assert response.status_code == 200, url
+        data = response.get_data()
+    return len(data), len(gzip.compress(data, 9)), data
+
+
+def kb(n):
+    return f"{n / KB:.1f} KB"
+
+
+def test_pages_and_assets_fit_the_2g_budget(visits, app, capsys):
+    stylesheets, scripts = [], []
+    for visit in visits:
+        refs = References(visit.html.decode())
+        stylesheets += [url for url in refs.stylesheets if url not in stylesheets]
+        scripts += [url for url in refs.scripts if url not in scripts]
+    assert stylesheets and scripts, "no stylesheet or script found in the pages"
+    weights = {url: static_weight(app, url) for url in stylesheets + scripts}
+    htmx = [url for url in scripts if "htmx" in urlsplit(url).path]
+    own_js = [url for url in scripts if url not in htmx]
+    css_gz = sum(weights[url][1] for url in stylesheets)
+    own_js_gz = sum(weights[url][1] for url in own_js)
+    htmx_gz = sum(weights[url][1] for url in htmx)
+    home = next(v for v in visits if v.page.path == "/" and v.lang == "id")
+    first_visit = home.gzipped + css_gz + own_js_gz + htmx_gz
+
+    lines = [
+        "",
+        f"Page weights, gzip -9 (budget {kb(PAGE_BUDGET)} a page)",
+        f"{'page':<24} {'path':<32} {'lang':<4} {'status':>6} {'raw B':>8} {'gzip B':>8}",
+    ]
+    for v in visits:
+        flag = "  OVER BUDGET" if v.gzipped > PAGE_BUDGET else ""
+        lines.append(f"{v.page.name:<24} {v.page.path:<32} {v.lang:<4} {v.page.status:>6} "
+                     f"{len(v.html):>8,} {v.gzipped:>8,}{flag}")
+    lines.append("")
+    lines.append(f"{'static file':<57} {'raw B':>13} {'gzip B':>8}")
+    for url in stylesheets + scripts:
+        lines.append(f"{urlsplit(url).path:<57} {weights[url][0]:>13,} {weights[url][1]:>8,}")
+    lines += [
+        "",
+        f"CSS total          {css_gz:>7,} B gzipped  (budget {kb(CSS_BUDGET)})",
+        f"our JS (not htmx)  {own_js_gz:>7,} B gzipped  (budget {kb(OWN_JS_BUDGET)})",
+        f"htmx               {htmx_gz:>7,} B gzipped",
+        f"first visit        {first_visit:>7,} B gzipped  = home {home.gzipped:,} + CSS {css_gz:,} + JS "
+        f"{own_js_gz:,} + htmx {htmx_gz:,}  (budget {kb(FIRST_VISIT_BUDGET)})",
+    ]
+    with capsys.disabled():
+        print("\n".join(lines))
+
+    problems = [f"{v.page.name} ({v.lang}, {v.page.path}): {v.gzipped:,} B gzipped > {kb(PAGE_BUDGET)}"
+                for v in visits if v.gzipped > PAGE_BUDGET]
+    if css_gz > CSS_BUDGET:
+        problems.append(f"CSS: {css_gz:,} B gzipped > {kb(CSS_BUDGET)}")
+    if own_js_gz > OWN_JS_BUDGET:
+        problems.append(f"our JavaScript: {own_js_gz:,} B gzipped > {kb(OWN_JS_BUDGET)}")
+    if first_visit > FIRST_VISIT_BUDGET:
+        problems.append(f"first visit: {first_visit:,} B gzipped > {kb(FIRST_VISIT_BUDGET)}")
+    assert not problems, "over the 2G budget:\n" + "\n".join(problems)
+
+
+def test_no_page_or_stylesheet_loads_anything_from_another_site(visits, app):
+    problems = []
+    stylesheets = set()
+    for visit in visits:
+        refs = References(visit.html.decode())
+        stylesheets.update(refs.stylesheets)
+        problems += [f'{visit.page.name} ({visit.lang}): <{tag} {name}="{url}">'
+                     for tag, name, url in refs.urls if not is_local(url)]
+    for url in sorted(stylesheets):
+        css = static_weight(app, url)[2].decode()
+        for ref in re.findall(r"""url\(\s*["']?([^"')\s]+)|@import\s+["']([^"']+)""", css):
+            target = ref[0] or ref[1]
+            if not is_local(target):
+                problems.append(f"{urlsplit(url).path}: {target}")
+    assert not problems, "references to other sites (only /paths, #fragments and data: are allowed):\n" + \
+        "\n".join(problems)
