@@ -57,12 +57,97 @@
     heading.focus();
   }
 
+  // A button that may not be pressed yet counts down, e.g. "Send a new code (42)".
+  function countDown(button) {
+    let left = Number(button.dataset.wait);
+    if (!(left > 0) || button.disabled) return;
+    const label = button.textContent;
+    button.disabled = true;
+    const tick = () => {
+      button.textContent = left > 0 ? `${label} (${left})` : label;
+      if (left-- <= 0) {
+        clearInterval(timer);
+        button.disabled = false;
+      }
+    };
+    const timer = setInterval(tick, 1000);
+    tick();
+  }
+
+  // Long side about 1600 px, JPEG 0.7: a 4 MB camera photo becomes about 200 KB (DESIGN.md 4).
+  async function shrink(file) {
+    const bitmap = await createImageBitmap(file, { imageOrientation: 'from-image' });
+    const scale = Math.min(1, 1600 / Math.max(bitmap.width, bitmap.height));
+    const canvas = document.createElement('canvas');
+    canvas.width = Math.round(bitmap.width * scale);
+    canvas.height = Math.round(bitmap.height * scale);
+    canvas.getContext('2d').drawImage(bitmap, 0, 0, canvas.width, canvas.height);
+    if (bitmap.close) bitmap.close();
+    return new Promise((resolve) => canvas.toBlob(resolve, 'image/jpeg', 0.7));
+  }
+
+  // Show the page the server answered with, as htmx would: new main, title and address.
+  function showAnswer(xhr) {
+    const page = new DOMParser().parseFromString(xhr.responseText, 'text/html');
+    const fresh = page.querySelector('main');
+    const main = document.querySelector('main');
+    if (!fresh || !main) return window.location.assign(xhr.responseURL);
+    main.innerHTML = fresh.innerHTML;
+    document.title = page.title;
+    if (xhr.responseURL !== window.location.href) window.history.pushState(null, '', xhr.responseURL);
+    init([main]);
+  }
+
+  async function upload(form, input) {
+    const file = input.files[0];
+    const progress = form.querySelector('progress');
+    const status = form.querySelector('.upload-status');
+    const button = form.querySelector('button');
+    const data = new FormData(form);
+    button.disabled = true;
+    status.textContent = form.dataset.preparing;
+    try {
+      const small = await shrink(file);
+      if (small && small.size < file.size) data.set(input.name, small, 'foto.jpg');
+    } catch (error) {
+      // The browser cannot decode it (HEIC on some phones): send the original; the server decides.
+    }
+    const xhr = new XMLHttpRequest();
+    const failed = () => {
+      progress.hidden = true;
+      button.disabled = false;
+      status.textContent = form.dataset.failed;
+    };
+    xhr.upload.onprogress = (event) => {
+      if (!event.lengthComputable) return;
+      const percent = Math.round((event.loaded / event.total) * 100);
+      progress.hidden = false;
+      progress.value = percent;
+      status.textContent = `${form.dataset.uploading} ${percent}%`;
+    };
+    xhr.onload = () => (xhr.status < 500 ? showAnswer(xhr) : failed());
+    xhr.onerror = failed;
+    xhr.ontimeout = failed;
+    xhr.open('POST', form.action);
+    xhr.send(data);
+  }
+
   // roots: the elements that are new since the last init (the body on first load).
   function init(roots) {
     document.querySelectorAll(SHOW_PASSWORD).forEach(applyShowPassword);
+    document.querySelectorAll('button[data-wait]').forEach(countDown);
     focusNewContent(roots);
     watchSession();
   }
+
+  document.addEventListener('submit', (event) => {
+    const form = event.target;
+    const input = form.matches('form[data-shrink]') && form.querySelector('input[type=file]');
+    // Without a chosen file, or in an old browser, the plain form goes as it is and the server explains.
+    if (!input || !input.files.length || !window.createImageBitmap || !window.FormData) return;
+    event.preventDefault();
+    upload(form, input);
+  });
 
   document.addEventListener('change', (event) => {
     if (event.target.matches(SHOW_PASSWORD)) applyShowPassword(event.target);

@@ -14,8 +14,8 @@ from portal.services.photos import KINDS, photos_of, save_photo
 
 def photos_page(failed=None, status=200):
     """Both upload forms; the one that failed keeps its message."""
-    forms = {kind: failed if failed and failed._prefix == f"{kind}-" else PhotoForm(prefix=kind) for kind in KINDS}
-    return render_page("applicant/photos.html", status=status, forms=forms, form=failed,
+    uploads = {kind: failed if failed and failed._prefix == f"{kind}-" else PhotoForm(prefix=kind) for kind in KINDS}
+    return render_page("applicant/photos.html", status=status, uploads=uploads, form=failed,
                        photos=photos_of(g.application), application=g.application)
 
 
