@@ -1,9 +1,12 @@
 """Command-line tasks: demo data (the schema command lives in portal.database)."""
 
+from datetime import date
+
 import click
 from flask.cli import with_appcontext
 
 from portal.models import Account, utcnow
+from portal.services import applications
 from portal.services.passwords import hash_password
 
 DEMO_PASSWORD = "kopi-tubruk-pagi"
@@ -11,7 +14,10 @@ DEMO_ACCOUNTS = [
     # (email, full name, verified)
     ("budi@contoh.id", "Budi Santoso", True),
     ("sari@contoh.id", "Sari Wulandari", False),
+    ("dewi@contoh.id", "Dewi Anggraini", True),
 ]
+# Dewi has finished her KTP section, so the task list shows each state.
+DEMO_KTP = {"nik": "3201014512900001", "birth_date": date(1990, 12, 5), "kk_number": "3201010101010001", "sex": "P"}
 
 
 @click.command("seed-demo")
@@ -25,9 +31,13 @@ def seed_demo_command():
         account.password_hash = password_hash
         account.email_verified_at = utcnow() if verified else None
         account.save()
+    dewi = applications.draft_for(Account.by_email("dewi@contoh.id"))
+    if not dewi.is_submitted:
+        applications.update(dewi, ktp_confirmed=True, **DEMO_KTP)
     click.echo("Demo accounts (password for all: %s):" % DEMO_PASSWORD)
     for email, name, verified in DEMO_ACCOUNTS:
-        click.echo(f"  applicant  {email:<20} {name:<16} {'verified' if verified else 'email not verified yet'}")
+        state = "email not verified yet" if not verified else "KTP section done" if email.startswith("dewi") else "verified"
+        click.echo(f"  applicant  {email:<20} {name:<16} {state}")
 
 
 def register_commands(app):

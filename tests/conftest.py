@@ -243,3 +243,12 @@ def login(client):
         return client.post("/masuk", data={"email": email, "password": password})
 
     return do
+
+
+@pytest.fixture
+def applicant(client, make_account, login):
+    """A logged-in applicant reading the pages in English (msgids are stable; Indonesian is tested elsewhere)."""
+    make_account()
+    client.set_cookie("lang", "en")
+    login()
+    return client

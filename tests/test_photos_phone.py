@@ -9,26 +9,8 @@ from PIL import Image
 
 from conftest import PASSWORD
 from image_support import blurred, card, dark, jpeg, over_exposed
-from portal.models import Account, Application, OtpCode, Photo, SmsLog
-from wizard_support import PHONE, PHONE_E164, complete_sections, photo_bytes, upload, verify_phone
-
-
-@pytest.fixture
-def applicant(client, make_account, login):
-    make_account()
-    client.set_cookie("lang", "en")
-    login()
-    return client
-
-
-def application(app, email="ani@contoh.id"):
-    with app.app_context():
-        return Application.get(Application.account == Account.by_email(email))
-
-
-def error_for(page, field):
-    match = re.search(rf'<p class="error-message" id="{field}-error">(.*?)</p>', page, re.S)
-    return match.group(1) if match else None
+from portal.models import Account, OtpCode, Photo, SmsLog
+from wizard_support import application_of, error_for, PHONE, PHONE_E164, complete_sections, upload, verify_phone
 
 
 def test_both_photos_complete_the_section_and_are_stored_clean(applicant, app):
@@ -145,7 +127,7 @@ def test_a_code_verifies_the_number_in_any_spelling(applicant, app, sms, typed):
     code = sms.last_code(PHONE_E164)
     response = applicant.post("/pendaftaran/nomor-hp/kode", data={"code": f" {code[:3]} {code[3:]} "})
     assert response.headers["Location"] == "/pendaftaran/"
-    assert application(app).verified_phone == PHONE_E164
+    assert application_of(app).verified_phone == PHONE_E164
     with app.app_context():
         assert code not in OtpCode.get().code_hash  # stored hashed
 
@@ -177,7 +159,7 @@ def test_a_wrong_code_says_how_many_tries_are_left_and_five_kill_it(applicant, a
     assert "wrong 5 times" in error_for(page, "code")
     page = applicant.post("/pendaftaran/nomor-hp/kode", data={"code": code}).get_data(as_text=True)
     assert "no longer be used" in error_for(page, "code")
-    assert application(app).verified_phone is None
+    assert application_of(app).verified_phone is None
 
 
 @pytest.mark.parametrize("typed, message", [("", "Enter the 6-digit code"), ("12345", "must be 6 digits"), ("12a456", "must be 6 digits")])
@@ -280,11 +262,11 @@ def test_submission_needs_photos_and_phone(applicant, sms, app):
     with app.app_context():
         Photo.delete().where(Photo.kind == "selfie").execute()
     assert applicant.post("/pendaftaran/periksa", data={"declaration": "y"}).headers["Location"] == "/pendaftaran/"
-    assert application(app).status == "draft"
+    assert application_of(app).status == "draft"
 
 
 def test_submission_texts_the_reference(applicant, sms, app):
     complete_sections(applicant, sms)
     applicant.post("/pendaftaran/periksa", data={"declaration": "y"})
-    reference = application(app).reference
+    reference = application_of(app).reference
     assert any(reference in text for text in sms.texts_to(PHONE_E164))

@@ -6,27 +6,8 @@ import threading
 import pytest
 
 from conftest import PASSWORD, body
-from portal.models import Account, Address, Application
-from wizard_support import ADDRESS, DECLARATIONS, KTP, NAME, STEPS, complete_sections
-
-
-@pytest.fixture
-def applicant(client, make_account, login):
-    """A logged-in applicant reading the pages in English (msgids are stable; Indonesian is tested elsewhere)."""
-    make_account()
-    client.set_cookie("lang", "en")
-    login()
-    return client
-
-
-def app_of(app, email="ani@contoh.id"):
-    with app.app_context():
-        return Application.get_or_none(Application.account == Account.by_email(email))
-
-
-def error_for(page, field):
-    match = re.search(rf'<p class="error-message" id="{field}-error">(.*?)</p>', page, re.S)
-    return match.group(1) if match else None
+from portal.models import Address, Application
+from wizard_support import application_of, error_for, ADDRESS, DECLARATIONS, KTP, NAME, STEPS, complete_sections
 
 
 def test_a_new_applicant_sees_every_section_not_started(applicant):
@@ -43,7 +24,7 @@ def test_ktp_step_saves_and_shows_the_sex_the_nik_gives(applicant, app):
     assert "Female" in page and "5 December 1990" in page and "Cibinong, Kabupaten Bogor, Jawa Barat" in page
     assert "In progress" in applicant.get("/pendaftaran/").get_data(as_text=True)
     assert applicant.post("/pendaftaran/ktp/konfirmasi").headers["Location"] == "/pendaftaran/data-diri"
-    saved = app_of(app)
+    saved = application_of(app)
     assert (saved.nik, saved.kk_number, saved.sex, saved.ktp_confirmed) == ("3201014512900001", "3201010101010001", "P", True)
 
 
@@ -75,7 +56,7 @@ def test_ktp_mistakes_are_explained_at_the_field_and_nothing_is_saved(applicant,
     assert f'href="#{target}"' in page
     for name in ("nik", "kk_number"):
         assert f'value="{data[name]}"' in page
-    assert app_of(app).nik is None
+    assert application_of(app).nik is None
 
 
 def test_under_18_is_refused_with_the_day_they_can_register(applicant):
@@ -102,7 +83,7 @@ def test_a_nik_already_used_by_another_account_reveals_nothing(client, make_acco
     message = error_for(page, "nik")
     assert "already used in another application" in message and "manpower office" in message
     assert "Budi" not in page and "budi@" not in page
-    assert app_of(app).nik is None
+    assert application_of(app).nik is None
 
 
 @pytest.mark.parametrize("htmx", [True, False])
@@ -114,11 +95,11 @@ def test_inline_nik_check(applicant, app, htmx):
         assert "<html" not in bad.get_data(as_text=True) and "not a real date" in bad.get_data(as_text=True)
         fragment = good.get_data(as_text=True)
         assert "<html" not in fragment and "Your NIK says: Female, born 5 December 1990" in fragment
-        assert app_of(app).nik is None  # checking saves nothing
+        assert application_of(app).nik is None  # checking saves nothing
     else:
         # Without htmx the same URL is simply the form: a full page with errors, or saved and redirected.
         assert "<html" in bad.get_data(as_text=True) and "not a real date" in bad.get_data(as_text=True)
-        assert good.status_code == 303 and app_of(app).nik == KTP["nik"]
+        assert good.status_code == 303 and application_of(app).nik == KTP["nik"]
 
 
 def test_region_lists_cascade_without_javascript(applicant, app):
@@ -212,7 +193,7 @@ def test_change_links_return_to_the_check_page(applicant, app, sms):
     assert 'href="/pendaftaran/data-diri/nama?dari=periksa"' in page
     response = applicant.post("/pendaftaran/data-diri/nama?dari=periksa", data={**NAME, "birth_place": "Depok"})
     assert response.headers["Location"] == "/pendaftaran/periksa"
-    assert app_of(app).birth_place == "Depok"
+    assert application_of(app).birth_place == "Depok"
     back = applicant.get("/pendaftaran/data-diri/nama?dari=periksa").get_data(as_text=True)
     assert 'class="back-link" href="/pendaftaran/periksa"' in back
 
@@ -221,18 +202,18 @@ def test_submit_needs_the_declaration(applicant, app, sms):
     complete_sections(applicant, sms)
     page = applicant.post("/pendaftaran/periksa", data={}).get_data(as_text=True)
     assert "Tick the declaration" in error_for(page, "declaration")
-    assert app_of(app).status == "draft"
+    assert application_of(app).status == "draft"
 
 
 def test_submitting_gives_a_reference_by_page_and_email_once(applicant, app, mailbox, sms):
     complete_sections(applicant, sms)
     assert applicant.post("/pendaftaran/periksa", data={"declaration": "y"}).headers["Location"] == "/pendaftaran/terkirim"
-    reference = app_of(app).reference
+    reference = application_of(app).reference
     assert re.fullmatch(r"PK-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}", reference)
     assert reference in applicant.get("/pendaftaran/terkirim").get_data(as_text=True)
     # A double tap or a retry after a timeout changes nothing and sends no second email.
     assert applicant.post("/pendaftaran/periksa", data={"declaration": "y"}).headers["Location"] == "/pendaftaran/terkirim"
-    assert app_of(app).reference == reference
+    assert application_of(app).reference == reference
     [message] = mailbox.to("ani@contoh.id")
     assert reference in body(message) and reference in message["Subject"]
 
@@ -243,9 +224,9 @@ def test_a_sent_application_is_read_only(applicant, app, sms):
     for url, data in STEPS:
         response = applicant.post(url, data={**data, "full_name": "Orang Lain"})
         assert response.headers["Location"] == "/pendaftaran/"
-    assert app_of(app).full_name == "Ani Lestari"
+    assert application_of(app).full_name == "Ani Lestari"
     page = applicant.get("/pendaftaran/periksa").get_data(as_text=True)
-    assert "?dari=periksa" not in page and app_of(app).reference in page
+    assert "?dari=periksa" not in page and application_of(app).reference in page
     assert "Status: sent" in applicant.get("/pendaftaran/").get_data(as_text=True)
 
 

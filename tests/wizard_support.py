@@ -1,12 +1,14 @@
 """Answers that complete each wizard step, for tests that need an application in a given state."""
 
 import io
+import re
 from functools import cache
 
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
 from image_support import card, jpeg, selfie
+from portal.models import Account, Application
 
 KTP = {
     "nik": "3201014512900001",
@@ -77,3 +79,15 @@ def complete_sections(client, sms, **overrides):
     response = verify_phone(client, sms)
     assert response.status_code == 303, response.get_data(as_text=True)[-2000:]
     return response
+
+
+def application_of(app, email="ani@contoh.id"):
+    """The application of an account, read fresh from the database."""
+    with app.app_context():
+        return Application.get_or_none(Application.account == Account.by_email(email))
+
+
+def error_for(page, field):
+    """The inline error message shown next to a field, or None."""
+    match = re.search(rf'<p class="error-message" id="{field}-error">(.*?)</p>', page, re.S)
+    return match.group(1) if match else None
