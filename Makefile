@@ -39,7 +39,7 @@ translations: $(VENV)/.run
 
 # After changing user-facing text: extract it and merge it into each catalog, then translate the .po files.
 messages: $(VENV)/.run
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o portal/translations/messages.pot --no-location --sort-output .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o portal/translations/messages.pot --no-location --sort-output portal templates
 	$(BIN)/pybabel update -i portal/translations/messages.pot -d portal/translations --no-fuzzy-matching
 
 instance/config.py:

@@ -2,6 +2,9 @@
 (() => {
   'use strict';
 
+  // Controls needed only without JavaScript (class no-js) hide once this runs.
+  document.documentElement.classList.add('js');
+
   const SHOW_PASSWORD = 'input[data-show-password]';
   let sessionTimer = 0;
   const loaded = [];

@@ -162,6 +162,13 @@ def test_a_wrong_code_says_how_many_tries_are_left_and_five_kill_it(applicant, a
     assert application_of(app).verified_phone is None
 
 
+def test_pasting_the_whole_sms_works(applicant, app, sms):
+    applicant.post("/pendaftaran/nomor-hp", data={"phone": PHONE})
+    [text] = sms.texts_to(PHONE_E164)
+    assert applicant.post("/pendaftaran/nomor-hp/kode", data={"code": text}).status_code == 303
+    assert application_of(app).verified_phone == PHONE_E164
+
+
 @pytest.mark.parametrize("typed, message", [("", "Enter the 6-digit code"), ("12345", "must be 6 digits"), ("12a456", "must be 6 digits")])
 def test_malformed_codes(applicant, sms, typed, message):
     applicant.post("/pendaftaran/nomor-hp", data={"phone": PHONE})

@@ -237,3 +237,39 @@ def test_tokens_never_reach_the_request_log(caplog):
     record = logging.LogRecord("werkzeug", logging.INFO, "", 0, '"%s" 303 -', ("GET /atur-sandi/eyJhIjoxfQ.abc HTTP/1.1",), None)
     RedactTokens().filter(record)
     assert "eyJhIjoxfQ" not in record.getMessage()
+
+
+@pytest.mark.parametrize("code", [400, 403, 404, 405, 413, 429, 500])
+def test_every_error_page_speaks_both_languages(app, client, code):
+    from flask import abort
+
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+
+    @app.route(f"/galat-{code}")
+    def fail():
+        abort(code)
+
+    pages = {}
+    for language in ("id", "en"):
+        client.set_cookie("lang", language)
+        response = client.get(f"/galat-{code}")
+        assert response.status_code == code
+        pages[language] = re.search(r"<h1[^>]*>(.*?)</h1>", response.get_data(as_text=True)).group(1)
+    assert pages["id"] != pages["en"]  # a translated heading, not the English one twice
+
+
+def test_the_indonesian_catalogue_translates_every_message(tmp_path):
+    """Extracted msgids are English; an untranslated one would show English to Indonesian users."""
+    from babel.messages.frontend import CommandLineInterface
+    from babel.messages.pofile import read_po
+
+    template = tmp_path / "messages.pot"
+    CommandLineInterface().run(["pybabel", "-q", "extract", "-F", "babel.cfg", "-k", "_l", "-k", "lazy_gettext",
+                                "-o", str(template), "--no-location", "portal", "templates"])
+    with open(template, "rb") as fh:
+        wanted = {m.id for m in read_po(fh) if m.id}
+    with open("portal/translations/id/LC_MESSAGES/messages.po", "rb") as fh:
+        catalogue = read_po(fh)
+    translated = {m.id for m in catalogue
+                  if m.id and not m.fuzzy and all(m.string if isinstance(m.string, tuple) else [m.string])}
+    assert sorted(str(i) for i in wanted - translated) == []

@@ -27,7 +27,7 @@ class PhoneForm(FlaskForm):
 class CodeForm(FlaskForm):
     code = StringField(
         _l("Code from the SMS"),
-        description=_l("6 digits. You can paste the whole SMS text's code"),
+        description=_l("6 digits. You can paste the code, or the whole SMS"),
         filters=[strip],
         render_kw={"inputmode": "numeric", "autocomplete": "one-time-code", "maxlength": "20", "spellcheck": "false"},
     )

@@ -1,6 +1,7 @@
 """Mobile number verification by SMS code (DESIGN.md 5): 6 digits, 10 minutes, 5 tries, cooldown and caps."""
 
 import hashlib
+import re
 import hmac
 import secrets
 from dataclasses import dataclass
@@ -92,6 +93,9 @@ def verify_code(application, typed):
     """Accept the code for the application's number, or say plainly why not."""
     config = current_app.config
     code = "".join(ch for ch in typed or "" if not ch.isspace() and ch != "-")
+    pasted = re.search(r"(?<!\d)\d{6}(?!\d)", typed or "")
+    if not (code.isdigit() and len(code) == 6) and pasted:
+        code = pasted.group(0)  # the whole SMS was pasted: take its code
     if not code:
         raise DomainError(_l("Enter the 6-digit code from the SMS"), field="code")
     if not (code.isdigit() and len(code) == 6):
