@@ -96,6 +96,7 @@
     const main = document.querySelector('main');
     if (!fresh || !main) return window.location.assign(xhr.responseURL);
     main.innerHTML = fresh.innerHTML;
+    if (window.htmx) window.htmx.process(main);
     document.title = page.title;
     if (xhr.responseURL !== window.location.href) window.history.pushState(null, '', xhr.responseURL);
     init([main]);

@@ -65,15 +65,28 @@ def live_server(app):
     server.server_close()
 
 
+# The one Chromium of the session. Each test module that imports `browser` registers its own session
+# fixture, but Playwright's sync API cannot be started twice in one thread ("Sync API inside the asyncio
+# loop"), so the first to start launches it and later ones borrow it.
+_SHARED = {}
+
+
 @pytest.fixture(scope="session")
 def browser():
     """Debian's Chromium, headless, for the whole session; never a downloaded browser."""
     if not os.access(CHROMIUM, os.X_OK):
         skip_or_fail("Chromium not installed")
+    if "browser" in _SHARED:
+        yield _SHARED["browser"]  # session fixtures end last-started first, so the owner outlives this
+        return
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+        _SHARED["browser"] = chromium
+        try:
+            yield chromium
+        finally:
+            del _SHARED["browser"]
+            chromium.close()
 
 
 def path_of(url):
@@ -115,6 +128,7 @@ class Journey:
         self.console_errors = []
         self.foreign_requests = []
         self.expected_errors = set()
+        self.expected_failures = set()
         self.failures = []
         self._shadow = None
         self._shadow_html = ""
@@ -149,6 +163,8 @@ class Journey:
             self.foreign_requests.append(f"{request.method} {request.url}")
 
     def _on_request_failed(self, request):
+        if path_of(request.url) in self.expected_failures:
+            return
         self.console_errors.append(f"request failed: {request.method} {request.url}: {request.failure}")
 
     # -- moving around ------------------------------------------------------------------------------
@@ -159,6 +175,25 @@ class Journey:
     def expect_error(self, path):
         """An HTTP error status from `path` is part of the test, not a problem to report."""
         self.expected_errors.add(path)
+
+    def expect_failure(self, path):
+        """A request to `path` failing at the network level (no answer at all) is part of the test: neither
+        the failed request nor Chromium's "Failed to load resource: net::ERR_..." line is reported."""
+        self.expected_failures.add(path)
+        self.expected_errors.add(path)
+
+    def throttle(self, latency_ms, down_kbit, up_kbit):
+        """Slow this page's network down through Chromium's DevTools protocol (kbit = 1024 bits a second).
+        Chromium applies it in its network stack, uploads included, so request bodies are throttled too."""
+        if not hasattr(self, "_cdp"):
+            self._cdp = self.context.new_cdp_session(self.page)
+            self._cdp.send("Network.enable")
+        self._cdp.send("Network.emulateNetworkConditions", {
+            "offline": False,
+            "latency": latency_ms,
+            "downloadThroughput": down_kbit * 1024 / 8,
+            "uploadThroughput": up_kbit * 1024 / 8,
+        })
 
     def goto(self, path, expect_status=None):
         """Type an address: always a full page load, in both modes."""

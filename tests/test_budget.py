@@ -8,6 +8,7 @@ To weigh a new page, add a `Page` to PAGES; `given` prepares the visitor (regist
 """
 
 import gzip
+import itertools
 import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -17,6 +18,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from conftest import PASSWORD
+from wizard_support import KTP, STEPS, upload, verify_phone
 
 KB = 1024
 PAGE_BUDGET = 12 * KB
@@ -26,16 +28,65 @@ FIRST_VISIT_BUDGET = 45 * KB
 LANGUAGES = ("id", "en")
 
 
-def registered(client, email, make_account):
+def registered(client, email, make_account, sms):
     """Has just registered: the browser is waiting for the verification email."""
     response = client.post("/daftar", data={"full_name": "Ani Lestari", "email": email, "password": PASSWORD})
     assert response.status_code == 303, "registering failed"
 
 
-def logged_in(client, email, make_account):
+def logged_in(client, email, make_account, sms):
     make_account(email=email)
     response = client.post("/masuk", data={"email": email, "password": PASSWORD})
     assert response.status_code == 303, "logging in failed"
+
+
+# Each applicant needs a NIK and a mobile number no other application holds (both are unique).
+APPLICANTS = itertools.count(1)
+
+
+def applying(until=None, photos=(), phone=None, sent=False, answers=None):
+    """A `given` for the wizard's pages: logged in, every step before the page at `until` answered (all of
+    them when None; `answers` replace a step's by URL), then the photos uploaded, the phone number entered
+    ("sent") or "verified", and the application sent."""
+    urls = [url for url, _ in STEPS]
+    steps = STEPS[: urls.index(until)] if until else STEPS
+
+    def given(client, email, make_account, sms):
+        logged_in(client, email, make_account, sms)
+        serial = next(APPLICANTS)
+        replaced = {"/pendaftaran/ktp": {**KTP, "nik": KTP["nik"][:12] + f"{serial:04d}"}, **(answers or {})}
+        for url, data in steps:
+            response = client.post(url, data=replaced.get(url, data))
+            assert response.status_code == 303, (url, response.get_data(as_text=True)[-2000:])
+        for kind in photos:
+            assert upload(client, kind).status_code == 303, f"uploading the {kind} photo failed"
+        number, e164 = f"0812 3400 {serial:04d}", f"+62812340{serial:05d}"
+        if phone == "sent":
+            assert client.post("/pendaftaran/nomor-hp", data={"phone": number}).status_code == 303
+        elif phone == "verified":
+            assert verify_phone(client, sms, number, e164).status_code == 303, "verifying the phone failed"
+        if sent:
+            response = client.post("/pendaftaran/periksa", data={"declaration": "y"})
+            assert response.headers.get("Location") == "/pendaftaran/terkirim", "sending failed"
+
+    return given
+
+
+ADDRESS_PAGE = "/pendaftaran/data-diri/alamat-ktp"
+# Without JavaScript, "Show the next list" posts the choices so far with action=region.
+REGION_CHOICES = [
+    {"province": "32"},
+    {"province": "32", "regency": "32.01"},
+    {"province": "32", "regency": "32.01", "district": "32.01.01"},
+]
+# The longest lists in the region data: 51 districts in regency 95.03, 108 villages in district 95.06.03.
+LONGEST_LISTS = [
+    ("most districts", {"province": "95", "regency": "95.03"}),
+    ("most villages", {"province": "95", "regency": "95.06", "district": "95.06.03"}),
+]
+BAD_KTP = {"nik": "3201-0145-1290", "birth_date-day": "31", "birth_date-month": "2", "birth_date-year": "1990",
+           "kk_number": "12345"}
+COMPLETE = applying(photos=("ktp", "selfie"), phone="verified")
 
 
 @dataclass(frozen=True)
@@ -45,7 +96,7 @@ class Page:
     status: int = 200
     method: str = "GET"
     form: dict = field(default_factory=dict)
-    # Run before the visit: (client, an email address no one else uses, make_account) -> None.
+    # Run before the visit: (client, an email address no one else uses, make_account, sms gateway) -> None.
     given: Optional[Callable] = None
 
 
@@ -62,6 +113,35 @@ PAGES = [
     Page("logged out", "/keluar/selesai"),
     Page("not found", "/tidak-ada-halaman-ini", status=404),
     Page("task list", "/pendaftaran/", given=logged_in),
+    # The registration wizard, step by step.
+    Page("KTP", "/pendaftaran/ktp", given=applying(until="/pendaftaran/ktp")),
+    Page("KTP with errors", "/pendaftaran/ktp", method="POST", form=BAD_KTP,
+         given=applying(until="/pendaftaran/ktp")),
+    Page("KTP confirm", "/pendaftaran/ktp/konfirmasi", given=applying(until="/pendaftaran/ktp/konfirmasi")),
+    Page("name", "/pendaftaran/data-diri/nama", given=applying(until="/pendaftaran/data-diri/nama")),
+    Page("address: provinces", ADDRESS_PAGE, given=applying(until=ADDRESS_PAGE)),
+    *[Page(f"address: {level} list", ADDRESS_PAGE, method="POST", form={"action": "region", **choices},
+           given=applying(until=ADDRESS_PAGE))
+      for level, choices in zip(("regency", "district", "village"), REGION_CHOICES)],
+    *[Page(f"address: {name}", ADDRESS_PAGE, method="POST", form={"action": "region", **choices},
+           given=applying(until=ADDRESS_PAGE))
+      for name, choices in LONGEST_LISTS],
+    Page("domicile", "/pendaftaran/data-diri/domisili", given=applying(until="/pendaftaran/data-diri/domisili")),
+    Page("domicile address", "/pendaftaran/data-diri/alamat-domisili",
+         given=applying(until="/pendaftaran/data-diri/pendidikan-pekerjaan",
+                        answers={"/pendaftaran/data-diri/domisili": {"domicile_same": "no"}})),
+    Page("education and work", "/pendaftaran/data-diri/pendidikan-pekerjaan",
+         given=applying(until="/pendaftaran/data-diri/pendidikan-pekerjaan")),
+    Page("declarations", "/pendaftaran/data-diri/pernyataan",
+         given=applying(until="/pendaftaran/data-diri/pernyataan")),
+    Page("photos", "/pendaftaran/foto", given=applying()),
+    Page("photos, both saved", "/pendaftaran/foto", given=applying(photos=("ktp", "selfie"))),
+    Page("phone", "/pendaftaran/nomor-hp", given=applying(photos=("ktp", "selfie"))),
+    Page("phone code", "/pendaftaran/nomor-hp/kode", given=applying(photos=("ktp", "selfie"), phone="sent")),
+    Page("task list, complete", "/pendaftaran/", given=COMPLETE),
+    Page("check answers", "/pendaftaran/periksa", given=COMPLETE),
+    Page("application sent", "/pendaftaran/terkirim",
+         given=applying(photos=("ktp", "selfie"), phone="verified", sent=True)),
 ]
 
 
@@ -109,7 +189,7 @@ def is_local(url):
 
 
 @pytest.fixture
-def visits(app, make_account):
+def visits(app, make_account, sms):
     """Each page of PAGES in each language, visited by a fresh browser (test client)."""
     found = []
     for n, page in enumerate(PAGES):
@@ -117,7 +197,7 @@ def visits(app, make_account):
             client = app.test_client()
             client.set_cookie("lang", lang)
             if page.given:
-                page.given(client, f"page{n}-{lang}@contoh.id", make_account)
+                page.given(client, f"page{n}-{lang}@contoh.id", make_account, sms)
             response = client.open(page.path, method=page.method, data=page.form or None)
             html = response.get_data()
             assert response.status_code == page.status, f"{page.name} ({lang}): {response.status_code}"
@@ -158,16 +238,16 @@ def test_pages_and_assets_fit_the_2g_budget(visits, app, capsys):
     lines = [
         "",
         f"Page weights, gzip -9 (budget {kb(PAGE_BUDGET)} a page)",
-        f"{'page':<24} {'path':<32} {'lang':<4} {'status':>6} {'raw B':>8} {'gzip B':>8}",
+        f"{'page':<24} {'path':<44} {'lang':<4} {'status':>6} {'raw B':>8} {'gzip B':>8}",
     ]
     for v in visits:
         flag = "  OVER BUDGET" if v.gzipped > PAGE_BUDGET else ""
-        lines.append(f"{v.page.name:<24} {v.page.path:<32} {v.lang:<4} {v.page.status:>6} "
+        lines.append(f"{v.page.name:<24} {v.page.path:<44} {v.lang:<4} {v.page.status:>6} "
                      f"{len(v.html):>8,} {v.gzipped:>8,}{flag}")
     lines.append("")
-    lines.append(f"{'static file':<57} {'raw B':>13} {'gzip B':>8}")
+    lines.append(f"{'static file':<69} {'raw B':>13} {'gzip B':>8}")
     for url in stylesheets + scripts:
-        lines.append(f"{urlsplit(url).path:<57} {weights[url][0]:>13,} {weights[url][1]:>8,}")
+        lines.append(f"{urlsplit(url).path:<69} {weights[url][0]:>13,} {weights[url][1]:>8,}")
     lines += [
         "",
         f"CSS total          {css_gz:>7,} B gzipped  (budget {kb(CSS_BUDGET)})",

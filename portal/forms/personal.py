@@ -74,10 +74,14 @@ class AddressForm(FlaskForm):
             if level <= len(chain):  # a list shows once the level above it is chosen
                 parent = chain[level - 1] if level else None
                 field.choices = options([("", regions.PROMPTS[level])] + regions.options(parent))
-        if len(chain) == 4 and (region_changed or not self.postal_code.data):
-            self.postal_code.data = regions.postal_code(code) or self.postal_code.data or ""
-        elif region_changed and not re.fullmatch(r"\d{5}", self.postal_code.data or ""):
-            self.postal_code.data = ""
+        postal = self.postal_code.data or ""
+        if len(chain) == 4 and (region_changed or not postal):
+            postal = regions.postal_code(code) or postal
+        elif region_changed and not re.fullmatch(r"\d{5}", postal):
+            postal = ""
+        if postal != self.postal_code.data:
+            self.postal_code.data = postal
+            self.postal_code.raw_data = None  # show the new value, not what the browser posted
         return code
 
     def region_fields(self):
