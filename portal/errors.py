@@ -2,13 +2,16 @@
 
 import time
 
-from flask import flash, request
+from urllib.parse import urlsplit
+
+from flask import current_app, flash, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from portal.extensions import limiter
 from portal.htmx import see_other
+from portal.navigation import local_path
 from portal.rendering import render_page
 
 TITLES = {
@@ -59,7 +62,16 @@ def render_error(error):
 def csrf_retry(error):
     """An expired or missing form token: send the user back to the form with a note, not an error page."""
     flash(_l("The form expired before you sent it. Please enter your answers again and continue."), "error")
-    return see_other(request.path if request.method == "POST" else "/")
+    return see_other(form_page())
+
+
+def form_page():
+    """The page the failed form lives on: its own URL if that can be shown, else the page it was sent from."""
+    try:
+        current_app.url_map.bind_to_environ(request.environ).match(request.path, method="GET")
+        return request.path
+    except HTTPException:  # a POST-only action such as "send again"
+        return local_path(urlsplit(request.referrer or "").path)
 
 
 def register_error_handlers(app):

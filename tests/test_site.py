@@ -273,3 +273,20 @@ def test_the_indonesian_catalogue_translates_every_message(tmp_path):
     translated = {m.id for m in catalogue
                   if m.id and not m.fuzzy and all(m.string if isinstance(m.string, tuple) else [m.string])}
     assert sorted(str(i) for i in wanted - translated) == []
+
+
+def test_finish_and_clear_works_even_with_an_expired_form(app, client, make_account, login):
+    app.config["WTF_CSRF_ENABLED"] = True
+    make_account()
+    login()
+    response = client.post("/keluar", data={"csrf_token": "kedaluwarsa"})
+    assert response.headers["Location"] == "/keluar/selesai" and "Clear-Site-Data" in response.headers
+    assert client.get("/pendaftaran/").status_code == 302
+
+
+def test_an_expired_form_on_a_post_only_action_returns_to_its_page(app, client):
+    client.post("/daftar", data={"full_name": "Ani", "email": "ani@contoh.id", "password": PASSWORD})
+    app.config["WTF_CSRF_ENABLED"] = True
+    response = client.post("/daftar/kirim-ulang", headers={"Referer": "http://localhost/daftar/cek-email"})
+    assert response.status_code == 303 and response.headers["Location"] == "/daftar/cek-email"
+    assert "Waktu pengisian formulir sudah habis" in client.get("/daftar/cek-email").get_data(as_text=True)
