@@ -7,13 +7,11 @@ from flask import Flask, current_app, request
 from flask_babel import get_locale
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from portal import choices, database, logs, sessions
+from portal import database, logs, rendering, sessions
 from portal.errors import register_error_handlers
 from portal.extensions import babel, csrf, limiter, login_manager, mail
 from portal.htmx import add_vary, layout
 from portal.jobs import huey
-from portal.rendering import clock, clock_in, clock_utc, date_long
-from portal.rules import regions
 from portal.security import SessionInterface, body_limit, secure_headers
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -35,15 +33,7 @@ def create_app(test_config=None):
     check_secret_key(app)
     os.makedirs(app.instance_path, exist_ok=True)
 
-    app.jinja_env.trim_blocks = True
-    app.jinja_env.lstrip_blocks = True
-    app.jinja_env.filters["clock"] = clock
-    app.jinja_env.filters["date_long"] = date_long
-    app.jinja_env.filters["clock_utc"] = clock_utc
-    app.jinja_env.filters["clock_in"] = clock_in
-    app.jinja_env.globals["choices"] = choices
-    app.jinja_env.globals["regions"] = regions
-    app.jinja_env.filters["choice_label"] = lambda key, options: choices.label(options, key)
+    rendering.init_app(app)
     app.session_interface = SessionInterface()
     if app.config["PROXY_COUNT"]:
         n = app.config["PROXY_COUNT"]

@@ -6,6 +6,9 @@ from datetime import datetime, timezone
 from flask import current_app, render_template
 from flask_babel import format_date, format_time
 
+from portal import choices
+from portal.rules import regions
+
 
 def render_page(template_name, status=200, **context):
     """Render a page; it extends `layout`, so htmx gets the partial and browsers the document."""
@@ -40,3 +43,12 @@ def clock_in(seconds):
 def date_long(value):
     """A date as people write it: "5 Desember 1990"."""
     return format_date(value, "d MMMM yyyy") if value else ""
+
+
+def init_app(app):
+    """Jinja settings, and the filters and globals templates use."""
+    env = app.jinja_env
+    env.trim_blocks = env.lstrip_blocks = True
+    env.filters.update(clock=clock, clock_utc=clock_utc, clock_in=clock_in, date_long=date_long,
+                       choice_label=lambda key, options: choices.label(options, key))
+    env.globals.update(choices=choices, regions=regions)
