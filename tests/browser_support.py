@@ -14,6 +14,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from flask_babel import force_locale, gettext
 from playwright.sync_api import expect, sync_playwright
 from werkzeug.serving import make_server
 
@@ -87,6 +88,34 @@ def browser():
         finally:
             del _SHARED["browser"]
             chromium.close()
+
+
+def translated(app, text, locale="id"):
+    """What the catalogue says for `text` (the English msgid), so assertions follow translators' edits."""
+    with app.test_request_context(), force_locale(locale):
+        return gettext(text)
+
+
+def set_marker(j):
+    """Mark the window; a full page load loses the mark, an htmx swap keeps it."""
+    if j.javascript:
+        j.page.evaluate("() => { window.__marker = 1; }")
+
+
+@pytest.fixture
+def journeys(app, live_server, browser):  # noqa: F811
+    """Start a phone with JavaScript on or off on the live server, with real CSRF tokens as in production
+    (Flask-WTF reads the setting at each request)."""
+    app.config["WTF_CSRF_ENABLED"] = True
+    trips = []
+
+    def start(javascript, label=""):
+        trips.append(Journey(browser, live_server, javascript=javascript, label=label))
+        return trips[-1]
+
+    yield start
+    for trip in trips:
+        trip.close()
 
 
 def path_of(url):

@@ -5,10 +5,9 @@ with axe-core; console errors, CSP violations and requests to other sites fail t
 """
 
 import pytest
-from flask_babel import force_locale, gettext
 from playwright.sync_api import expect
 
-from browser_support import Journey, browser, live_server, wait_for_mail  # noqa: F401 (fixtures)
+from browser_support import browser, journeys, live_server, set_marker, translated, wait_for_mail  # noqa: F401
 from conftest import PASSWORD
 from portal.applicant.tasks import SECTIONS
 
@@ -16,28 +15,6 @@ pytestmark = pytest.mark.browser
 
 NEW_PASSWORD = "padi-menguning-senja"
 EMAIL = "ani@contoh.id"
-
-
-def translated(app, text, locale="id"):
-    """What the catalogue says for `text` (the English msgid), so assertions follow translators' edits."""
-    with app.test_request_context(), force_locale(locale):
-        return gettext(text)
-
-
-@pytest.fixture
-def open_journey(app, live_server, browser):  # noqa: F811
-    """Start a phone with JavaScript on or off on the live server. Forms carry real CSRF tokens, as in
-    production (Flask-WTF reads the setting at each request)."""
-    app.config["WTF_CSRF_ENABLED"] = True
-    trips = []
-
-    def start(javascript, label=""):
-        trips.append(Journey(browser, live_server, javascript=javascript, label=label))
-        return trips[-1]
-
-    yield start
-    for trip in trips:
-        trip.close()
 
 
 def expect_marker(j):
@@ -54,17 +31,12 @@ def expect_lang(j, lang):
                      "screen readers read it with the wrong voice")
 
 
-def set_marker(j):
-    if j.javascript:
-        j.page.evaluate("() => { window.__marker = 1; }")
-
-
 MODES = pytest.mark.parametrize("javascript", [True, False], ids=["js", "nojs"])
 
 
 @MODES
-def test_account_journey(open_journey, javascript, app, mailbox):
-    j = open_journey(javascript)
+def test_account_journey(journeys, javascript, app, mailbox):
+    j = journeys(javascript)
     page = j.page
     main = page.locator("main")
 
@@ -248,12 +220,12 @@ def test_account_journey(open_journey, javascript, app, mailbox):
 
 
 @MODES
-def test_an_error_answer_to_a_form_is_shown(open_journey, javascript, app, make_account):
+def test_an_error_answer_to_a_form_is_shown(journeys, javascript, app, make_account):
     """A throttled login answers 429 with a page saying when to try again; with htmx the page must be
     swapped in too, not dropped (htmx ignores 4xx/5xx answers unless told otherwise)."""
     app.config["LOGIN_LIMIT_ACCOUNT"] = "2 per 15 minutes"
     make_account(email=EMAIL)
-    j = open_journey(javascript, label="throttled")
+    j = journeys(javascript, label="throttled")
     page = j.page
     j.expect_error("/masuk")
     j.goto("/masuk")

@@ -9,10 +9,9 @@ import re
 import time
 
 import pytest
-from flask_babel import force_locale, gettext
 from playwright.sync_api import expect
 
-from browser_support import Journey, browser, live_server, path_of  # noqa: F401 (fixtures)
+from browser_support import browser, journeys, live_server, path_of, set_marker, translated  # noqa: F401
 from conftest import PASSWORD
 from image_support import card, jpeg
 from portal.models import Account, Application, Photo
@@ -31,27 +30,6 @@ NOJS_UP_KBIT = 2000
 SHRUNK_PHOTO_BUDGET = 300 * KB
 UPLOAD_TIMEOUT_MS = 60_000
 KTP_PHOTO = "/pendaftaran/foto/ktp"
-
-
-def translated(app, text, locale="id"):
-    """What the catalogue says for `text` (the English msgid), so assertions follow translators' edits."""
-    with app.test_request_context(), force_locale(locale):
-        return gettext(text)
-
-
-@pytest.fixture
-def journeys(app, live_server, browser):  # noqa: F811
-    """Start a phone with JavaScript on or off on the live server, with real CSRF tokens as in production."""
-    app.config["WTF_CSRF_ENABLED"] = True
-    trips = []
-
-    def start(javascript, label):
-        trips.append(Journey(browser, live_server, javascript=javascript, label=label))
-        return trips[-1]
-
-    yield start
-    for trip in trips:
-        trip.close()
 
 
 @pytest.fixture
@@ -77,11 +55,6 @@ def photo_files(tmp_path):
         files[kind] = tmp_path / f"{kind}.jpg"
         files[kind].write_bytes(photo_bytes(kind))  # jpeg(card((1600, 1200))) and jpeg(selfie())
     return files
-
-
-def set_marker(j):
-    if j.javascript:
-        j.page.evaluate("() => { window.__marker = 1; }")
 
 
 def expect_marker(j, what="page", strict=True):
