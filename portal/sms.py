@@ -20,6 +20,7 @@ import urllib.parse
 import urllib.request
 
 from flask import current_app
+from flask_babel import force_locale
 
 from portal.jobs import huey, in_app_context
 from portal.rules.phone import gsm7, mask, sms_length
@@ -53,10 +54,14 @@ def check_text(text):
 
 
 def send_sms(to_e164, text):
-    """Queue one SMS to an E.164 number; ValueError if the number is not E.164 or the text does not fit one SMS."""
+    """Queue one SMS (plain or lazily translated text) to an E.164 number.
+
+    ValueError if the number is not E.164 or the text does not fit one GSM-7 SMS.
+    """
     if not isinstance(to_e164, str) or not E164.fullmatch(to_e164):
         raise ValueError(f"SMS recipient must be an E.164 number like +6281234567890, not {mask(str(to_e164))}")
-    text = check_text(text)
+    with force_locale("id"):  # texts go out in Indonesian whatever language the page was in
+        text = check_text(text)
     deliver_sms(to_e164, text)
     current_app.logger.info("sms queued to %s", mask(to_e164))
 

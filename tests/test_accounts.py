@@ -303,3 +303,25 @@ def test_show_password_without_javascript_shows_what_was_typed(client):
     assert 'type="text"' in page and 'value="pendek"' in page
     hidden = register(client, password="pendek").get_data(as_text=True)
     assert 'value="pendek"' not in hidden
+
+
+def test_a_later_registration_in_the_same_browser_does_not_steer_the_earlier_account(client, mailbox, make_account, app):
+    register(client, email="pertama@contoh.id")
+    make_account(email="budi@contoh.id", name="Budi Santoso")
+    register(client, email="budi@contoh.id", name="Orang Lain")
+    client.post("/daftar/ubah-email", data={"email": "ketiga@contoh.id"})
+    with app.app_context():
+        assert Account.by_email("pertama@contoh.id") is not None  # untouched by the change of address
+        assert Account.by_email("ketiga@contoh.id") is None
+
+
+def test_an_account_exists_email_names_the_real_owner(client, mailbox, make_account, app):
+    make_account(email="budi@contoh.id", name="Budi Santoso")
+    register(client, email="salah@contoh.id", name="Ani Lestari")
+    client.post("/daftar/ubah-email", data={"email": "budi@contoh.id"})
+    _shift_email_log(app, seconds=61)
+    client.post("/daftar/kirim-ulang")  # the resend goes to the address now shown: Budi's
+    messages = mailbox.to("budi@contoh.id")
+    assert len(messages) == 2
+    for message in messages:
+        assert "Budi Santoso" in body(message) and "Ani" not in body(message)

@@ -2,7 +2,7 @@
 
 from flask import g, request, url_for
 
-from portal.applicant.views import bp, run_step
+from portal.applicant.views import bp, next_url, run_step
 from portal.forms.personal import AddressForm, DeclarationsForm, DomicileForm, NameForm, WorkForm
 from portal.htmx import is_partial, see_other
 from portal.rendering import render_block, render_page
@@ -78,9 +78,7 @@ def domicile():
         applications.update(g.application, domicile_same=living_there)
         if not living_there:
             return see_other(url_for(".address_domicile", **request.args))
-        if request.args.get("dari") == "periksa":
-            return see_other(url_for(".check"))
-        return see_other(url_for(".work"))
+        return see_other(next_url("applicant.work"))
     return render_page("applicant/domicile.html", form=form, application=g.application)
 
 

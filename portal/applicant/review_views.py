@@ -1,7 +1,6 @@
 """Wizard section "Periksa & kirim": every answer with a Change link, the declaration, and sending."""
 
 from flask import flash, g, url_for
-from flask_babel import force_locale, gettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -40,8 +39,8 @@ def check():
         if changed:
             send_email("application_sent", current_user.email, account=current_user, name=sent.full_name,
                        reference=sent.reference, status_link=url_for(".task_list", _external=True))
-            with force_locale("id"):
-                send_sms(sent.verified_phone, gettext("Pendaftaran Prakerja Anda terkirim. Nomor pendaftaran: %(reference)s. Simpan nomor ini.", reference=sent.reference))
+            send_sms(sent.verified_phone, _l("Pendaftaran Prakerja Anda terkirim. Nomor pendaftaran: %(reference)s. "
+                                             "Simpan nomor ini.", reference=sent.reference))
         return see_other(url_for(".submitted"))
     if application.is_submitted and form.is_submitted():
         return see_other(url_for(".submitted"))  # a second tap on Send

@@ -37,26 +37,35 @@ def allowance(address, kinds):
     return send_allowance(address, kinds, config["EMAIL_RESEND_COOLDOWN"], config["EMAIL_HOURLY_CAP"])
 
 
-def send_signup_email(address, account=None):
-    """Send what a sign-up at this address needs: a verification link, an "account exists" note, or a prompt."""
+def send_signup_email(address):
+    """Send what a sign-up at this address needs: a verification link, an "account exists" note, or a prompt.
+
+    The owner is looked up by address, so the email always speaks of the account that really has it.
+    """
     if allowance(address, SIGNUP_KINDS)[0]:
         return
-    existing = account or Account.by_email(address)
-    if existing is None:
+    owner = Account.by_email(address)
+    if owner is None:
         send_email("register_prompt", address, link=url_for("auth.register", _external=True))
-    elif existing.is_verified or existing.email != address:
+    elif owner.is_verified:
         send_email(
-            "account_exists", address, account=existing, name=existing.full_name,
+            "account_exists", address, account=owner, name=owner.full_name,
             login_link=url_for("auth.login", _external=True), reset_link=url_for("auth.forgot", _external=True),
         )
     else:
-        link = url_for("auth.verify", token=accounts.verification_token(existing), _external=True)
-        send_email("verify_email", address, account=existing, name=existing.full_name, link=link)
+        link = url_for("auth.verify", token=accounts.verification_token(owner), _external=True)
+        send_email("verify_email", address, account=owner, name=owner.full_name, link=link)
 
 
 def pending():
     """The registration this browser is waiting on: {"email": ..., "id": account id or None}."""
     return session.get("pending")
+
+
+def pending_account():
+    """The unverified account this browser created, if it created one."""
+    account_id = (pending() or {}).get("id")
+    return Account.get_or_none(Account.id == account_id) if account_id else None
 
 
 @bp.route("/daftar", methods=["GET", "POST"])
@@ -68,12 +77,14 @@ def register():
     form = RegisterForm()
     if form.validate_on_submit():
         email = form.email.data.lower()
+        previous = pending() or {}
         account = accounts.register(form.full_name.data, email, form.password.data)
-        if account is not None:
-            send_signup_email(email, account)
-        elif (pending() or {}).get("email") != email:  # a double tap sends nothing twice
+        if account is None and previous.get("email") == email:
+            account_id = previous.get("id")  # a double tap: nothing is sent twice
+        else:
             send_signup_email(email)
-        session["pending"] = {"email": email, "id": account.id if account else (pending() or {}).get("id")}
+            account_id = account.id if account else None
+        session["pending"] = {"email": email, "id": account_id}
         return see_other(url_for(".check_email"))
     return render_page("auth/register.html", form=form)
 
@@ -100,8 +111,7 @@ def resend():
         if wait:
             flash(_("Please wait %(seconds)d seconds before asking for another email.", seconds=wait), "error")
         else:
-            account = Account.get_or_none(Account.id == pending()["id"]) if pending()["id"] else None
-            send_signup_email(pending()["email"], account)
+            send_signup_email(pending()["email"])
             flash(_("We have sent a new email to %(email)s.", email=pending()["email"]), "success")
     return see_other(url_for(".check_email"))
 
@@ -115,11 +125,10 @@ def change_email():
     form = EmailForm()
     if form.validate_on_submit():
         email = form.email.data.lower()
-        account = Account.get_or_none(Account.id == pending()["id"]) if pending()["id"] else None
-        if account is not None and not account.is_verified and accounts.change_email(account, email):
-            send_signup_email(email, account)
-        else:
-            send_signup_email(email)
+        account = pending_account()
+        if account is not None and not account.is_verified:
+            accounts.change_email(account, email)  # refused quietly when the address is taken
+        send_signup_email(email)
         session["pending"] = {"email": email, "id": pending()["id"]}
         flash(_("Email address changed. We have sent a new link to %(email)s.", email=email), "success")
         return see_other(url_for(".check_email"))

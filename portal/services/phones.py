@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import current_app
-from flask_babel import force_locale, gettext
 from flask_babel import lazy_gettext as _l
 from peewee import IntegrityError
 
@@ -72,10 +71,8 @@ def send_code(application, phone, ip):
         OtpCode.create(application=application, phone=phone, code_hash=code_hash(application.id, phone, code))
         SmsLog.create(phone=phone, ip=ip, kind="otp")
         update(application, phone=phone)
-    with force_locale("id"):  # SMS goes out in Indonesian, GSM-7, under 160 characters
-        text = gettext("Kode Prakerja Anda: %(code)s. Berlaku %(minutes)d menit. Jangan berikan kode ini kepada siapa pun.",
-                       code=code, minutes=current_app.config["OTP_VALID_MINUTES"])
-    send_sms(phone, text)
+    send_sms(phone, _l("Kode Prakerja Anda: %(code)s. Berlaku %(minutes)d menit. Jangan berikan kode ini kepada siapa pun.",
+                       code=code, minutes=current_app.config["OTP_VALID_MINUTES"]))
 
 
 def latest_code(application):
