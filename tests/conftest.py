@@ -252,3 +252,10 @@ def applicant(client, make_account, login):
     client.set_cookie("lang", "en")
     login()
     return client
+
+
+@pytest.fixture
+def english(app):
+    """Rules speak through Babel; read their messages in English."""
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        yield

@@ -13,13 +13,6 @@ from portal.rules.reference import ALPHABET, new_reference, normalise
 TODAY = date(2026, 11, 25)
 
 
-@pytest.fixture
-def english(app):
-    """Rules speak through Babel; read their messages in English."""
-    with app.test_request_context(headers={"Accept-Language": "en"}):
-        yield
-
-
 @pytest.mark.parametrize(
     "nik, born, sex",
     [

@@ -264,12 +264,6 @@ def test_gsm7_alphabet_and_septet_counts():
     assert gsm7("\u03a9")  # the Greek capital omega is in the basic set
 
 
-@pytest.fixture
-def english(app):
-    with app.test_request_context(headers={"Accept-Language": "en"}):
-        yield
-
-
 @pytest.mark.parametrize(
     "typed, e164",
     [
