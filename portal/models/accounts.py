@@ -1,0 +1,64 @@
+"""Accounts (people who log in) and the emails sent to them."""
+
+from flask_login import UserMixin
+from peewee import AutoField, CharField, DateTimeField, ForeignKeyField, IntegerField
+
+from portal.models.base import BaseModel, utcnow
+
+
+# Staff roles whose work needs an applicant's photos (DESIGN.md 5: each sees only what its role allows).
+PHOTO_ROLES = {"officer", "supervisor", "reviewer", "pmo", "admin"}
+
+
+class Account(UserMixin, BaseModel):
+    """A person who logs in: applicants now, staff roles later."""
+
+    id = AutoField()
+    # Stored lower-cased so that one address has one account whatever its spelling.
+    email = CharField(max_length=254, unique=True)
+    full_name = CharField(max_length=100)
+    password_hash = CharField(max_length=255)
+    role = CharField(max_length=20, default="applicant")
+    email_verified_at = DateTimeField(null=True)
+    # Bumped to end every session of the account at once (password reset).
+    session_epoch = IntegerField(default=0)
+    created_at = DateTimeField(default=utcnow)
+    last_login_at = DateTimeField(null=True)
+
+    class Meta:
+        table_name = "account"
+
+    def get_id(self):
+        """Session identity: a cookie from before the last epoch bump no longer loads."""
+        return f"{self.id}.{self.session_epoch}"
+
+    @property
+    def is_verified(self):
+        return self.email_verified_at is not None
+
+    @classmethod
+    def by_email(cls, email):
+        """The account for an address in any letter case, or None."""
+        return cls.get_or_none(cls.email == email.strip().lower())
+
+
+class EmailLog(BaseModel):
+    """One row per email sent, for resend cooldowns and hourly caps."""
+
+    id = AutoField()
+    account = ForeignKeyField(Account, null=True, backref="emails", on_delete="CASCADE")
+    to_address = CharField(max_length=254, index=True)
+    kind = CharField(max_length=30)
+    created_at = DateTimeField(default=utcnow, index=True)
+
+    class Meta:
+        table_name = "email_log"
+
+    @classmethod
+    def recent(cls, to_address, kinds, since):
+        """Emails of the given kinds sent to an address since a time, newest first."""
+        return (
+            cls.select()
+            .where(cls.to_address == to_address, cls.kind.in_(kinds), cls.created_at >= since)
+            .order_by(cls.created_at.desc())
+        )
