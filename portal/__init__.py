@@ -50,13 +50,7 @@ def create_app(test_config=None):
     sessions.init_app(app)
     huey.immediate = app.config["HUEY_IMMEDIATE"]
 
-    from portal.applicant.views import bp as applicant_bp
-    from portal.auth.views import bp as auth_bp
-    from portal.main.views import bp as main_bp
-
-    app.register_blueprint(main_bp)
-    app.register_blueprint(auth_bp)
-    app.register_blueprint(applicant_bp)
+    register_blueprints(app)
     register_error_handlers(app)
 
     app.after_request(secure_headers)
@@ -69,6 +63,18 @@ def create_app(test_config=None):
 
     register_commands(app)
     return app
+
+
+def register_blueprints(app):
+    """Each audience's blueprint; a package's view modules are imported so their routes join its bp."""
+    from portal import applicant
+    from portal.applicant import ktp_views, personal_views, phone_views, photo_views, review_views, tasks_views  # noqa: F401
+    from portal.auth.views import bp as auth_bp
+    from portal.main.views import bp as main_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(applicant.bp)
 
 
 def check_secret_key(app):

@@ -1,4 +1,4 @@
-"""Error pages for every HTTP error, the CSRF retry and the domain error type."""
+"""Error pages for every HTTP error and the CSRF retry."""
 
 import time
 
@@ -32,17 +32,6 @@ MESSAGES = {
     429: _l("For your security we have paused this for a while."),
     500: _l("Try again later. Nothing you entered on this page has been saved."),
 }
-
-
-class DomainError(Exception):
-    """A rule was broken; the message is shown to the user."""
-
-    SENT = _l("Your application has been sent, so it can no longer be changed.")
-
-    def __init__(self, message, field=None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
 
 
 def render_error(error):

@@ -260,7 +260,7 @@ def test_a_repeated_step_post_makes_one_record(applicant, app):
 
 def test_two_accounts_racing_for_one_nik_end_with_one_winner(app, make_account):
     """Both pass the form's checks at the same moment; the unique index decides (run on PostgreSQL in CI)."""
-    from portal.errors import DomainError
+    from portal.domain import DomainError
     from portal.models import db
     from portal.services import applications
 

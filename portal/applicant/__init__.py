@@ -1,0 +1,26 @@
+"""The applicant's blueprint and its guard; the factory imports the view modules, which add their routes."""
+
+from flask import Blueprint, abort, flash, g, request, url_for
+from flask_login import current_user, login_required
+
+from portal.domain import DomainError
+from portal.htmx import see_other
+from portal.roles import APPLICANT
+from portal.services.applications import draft_for
+
+bp = Blueprint("applicant", __name__, url_prefix="/pendaftaran")
+# Wizard pages an applicant may still open after sending: they show answers or the result.
+READ_ONLY_ENDPOINTS = {"applicant.task_list", "applicant.check", "applicant.submitted"}
+
+
+@bp.before_request
+@login_required
+def require_applicant():
+    """Only applicants use these pages; once sent, the answers can only be read."""
+    if current_user.role != APPLICANT:
+        abort(403)
+    g.application = draft_for(current_user)
+    if g.application.is_submitted and request.endpoint not in READ_ONLY_ENDPOINTS:
+        flash(DomainError.SENT, "info")
+        return see_other(url_for(".task_list"))
+    return None

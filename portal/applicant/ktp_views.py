@@ -2,7 +2,8 @@
 
 from flask import g, request, url_for
 
-from portal.applicant.views import bp, next_url, run_step
+from portal.applicant import bp
+from portal.applicant.steps import next_url, run_step
 from portal.auth.forms import ConfirmForm
 from portal.forms.ktp import KtpForm
 from portal.htmx import is_partial, see_other

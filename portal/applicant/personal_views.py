@@ -2,7 +2,8 @@
 
 from flask import g, request, url_for
 
-from portal.applicant.views import bp, next_url, run_step
+from portal.applicant import bp
+from portal.applicant.steps import next_url, run_step
 from portal.forms.personal import AddressForm, DeclarationsForm, DomicileForm, NameForm, WorkForm
 from portal.htmx import is_partial, see_other
 from portal.rendering import render_block, render_page

@@ -3,9 +3,10 @@
 from flask import flash, g, request, url_for
 from flask_babel import gettext as _
 
-from portal.applicant.views import bp, next_url
+from portal.applicant import bp
+from portal.applicant.steps import next_url
 from portal.auth.forms import ConfirmForm
-from portal.errors import DomainError
+from portal.domain import DomainError
 from portal.forms.contact import CodeForm, PhoneForm
 from portal.htmx import see_other
 from portal.rendering import render_page

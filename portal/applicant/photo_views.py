@@ -3,8 +3,8 @@
 from flask import current_app, flash, g, request, url_for
 from flask_babel import gettext as _
 
-from portal.applicant.views import bp
-from portal.errors import DomainError
+from portal.applicant import bp
+from portal.domain import DomainError
 from portal.forms.contact import PhotoForm
 from portal.htmx import see_other
 from portal.rendering import render_page

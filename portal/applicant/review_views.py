@@ -9,7 +9,7 @@ from wtforms import BooleanField
 from wtforms.validators import DataRequired
 
 from portal.applicant.tasks import ready_to_send
-from portal.applicant.views import bp
+from portal.applicant import bp
 from portal.email import send_email
 from portal.htmx import see_other
 from portal.rendering import render_page

@@ -6,12 +6,13 @@ from flask_login import current_user
 
 from portal.auth.forms import ConfirmForm, EmailForm, LoginForm, NewPasswordForm, RegisterForm
 from portal.email import send_allowance, send_email
-from portal.errors import DomainError
+from portal.domain import DomainError
 from portal.extensions import csrf, form_email, limiter
 from portal.htmx import see_other
 from portal.models import Account
 from portal.navigation import local_path
 from portal.rendering import render_page
+from portal.roles import home_endpoint
 from portal.services import accounts
 from portal.sessions import end_session, start_session
 
@@ -73,7 +74,7 @@ def pending_account():
 def register():
     """Create an account; an address that already has one gets an email, and the screen looks the same."""
     if current_user.is_authenticated:
-        return see_other(url_for("applicant.task_list"))
+        return see_other(url_for(home_endpoint(current_user)))
     form = RegisterForm()
     if form.validate_on_submit():
         email = form.email.data.lower()
@@ -155,7 +156,7 @@ def verify(token):
 def login():
     """Log in with email and password; an unverified account is shown how to verify."""
     if current_user.is_authenticated:
-        return see_other(url_for("applicant.task_list"))
+        return see_other(url_for(home_endpoint(current_user)))
     form = LoginForm()
     if form.validate_on_submit():
         account = accounts.authenticate(form.email.data, form.password.data)
@@ -168,7 +169,7 @@ def login():
             return see_other(url_for(".check_email"))
         else:
             start_session(account)
-            return see_other(local_path(request.args.get("next"), url_for("applicant.task_list")))
+            return see_other(local_path(request.args.get("next"), url_for(home_endpoint(account))))
     return render_page("auth/login.html", form=form)
 
 

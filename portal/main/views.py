@@ -4,9 +4,10 @@ from flask import Blueprint, abort, current_app, request, url_for
 from flask_login import current_user
 
 from portal.htmx import see_other
-from portal.models import PHOTO_ROLES, Photo
+from portal.models import Photo
 from portal.navigation import local_path
 from portal.rendering import render_page
+from portal.roles import PHOTO_ROLES, home_endpoint
 from portal.storage import storage
 
 bp = Blueprint("main", __name__)
@@ -16,7 +17,7 @@ bp = Blueprint("main", __name__)
 def home():
     """What the portal is, what it costs in data, and where to start."""
     if current_user.is_authenticated:
-        return see_other(url_for("applicant.task_list"))
+        return see_other(url_for(home_endpoint(current_user)))
     return render_page("main/home.html")
 
 

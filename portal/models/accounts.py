@@ -6,10 +6,6 @@ from peewee import AutoField, CharField, DateTimeField, ForeignKeyField, Integer
 from portal.models.base import BaseModel, utcnow
 
 
-# Staff roles whose work needs an applicant's photos (DESIGN.md 5: each sees only what its role allows).
-PHOTO_ROLES = {"officer", "supervisor", "reviewer", "pmo", "admin"}
-
-
 class Account(UserMixin, BaseModel):
     """A person who logs in: applicants now, staff roles later."""
 

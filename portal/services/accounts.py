@@ -4,7 +4,7 @@ from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from peewee import IntegrityError
 
-from portal.errors import DomainError
+from portal.domain import DomainError
 from portal.models import Account, db, utcnow
 from portal.services import passwords
 from flask_babel import lazy_gettext as _l

@@ -3,7 +3,7 @@
 from flask_babel import lazy_gettext as _l
 from peewee import IntegrityError
 
-from portal.errors import DomainError
+from portal.domain import DomainError
 from portal.models import Application, db, utcnow
 from portal.rules.reference import new_reference
 

@@ -11,7 +11,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from peewee import IntegrityError
 
-from portal.errors import DomainError
+from portal.domain import DomainError
 from portal.models import Application, OtpCode, SmsLog, db, utcnow
 from portal.services.applications import update
 from portal.sms import send_sms

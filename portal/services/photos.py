@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 
-from portal.errors import DomainError
+from portal.domain import DomainError
 from portal.images import PhotoProblem, process_photo
 from portal.models import Photo, db
 from portal.storage import storage

@@ -1,0 +1,17 @@
+"""The task list: where an applicant lands after login, with each section of the application and its state."""
+
+from flask import g
+
+from portal.applicant import bp
+from portal.applicant.tasks import STATE_LABELS, task_rows
+from portal.rendering import render_page
+
+
+@bp.route("/")
+def task_list():
+    """Each section of the application and its state."""
+    rows = task_rows(g.application)
+    done = sum(1 for _section, state in rows if state == "done")
+    return render_page(
+        "applicant/task_list.html", rows=rows, labels=STATE_LABELS, done=done, application=g.application
+    )

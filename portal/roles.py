@@ -1,0 +1,25 @@
+"""Role names, who may see what, and where each role lands after login (DESIGN.md 2.5 and 5)."""
+
+APPLICANT = "applicant"
+OFFICER = "officer"  # keys walk-ins at an office desk
+SUPERVISOR = "supervisor"  # closes the office's batches (four-eyes rule)
+REVIEWER = "reviewer"  # ministry (Kemnaker) selection team
+PMO = "pmo"  # programme management office
+ADMIN = "admin"
+
+STAFF_ROLES = frozenset({OFFICER, SUPERVISOR, REVIEWER, PMO, ADMIN})
+OFFICE_ROLES = frozenset({OFFICER, SUPERVISOR})  # belong to one office and see only its records
+# Staff whose work needs an applicant's photos (DESIGN.md 5: each sees only what its role allows).
+PHOTO_ROLES = STAFF_ROLES
+
+# Where an account lands after logging in; staff endpoints are added as their blueprints arrive.
+HOME_ENDPOINTS = {APPLICANT: "applicant.task_list"}
+
+
+def is_staff(account):
+    return getattr(account, "role", None) in STAFF_ROLES
+
+
+def home_endpoint(account):
+    """The endpoint an account lands on after login."""
+    return HOME_ENDPOINTS.get(account.role, "main.home")
