@@ -137,3 +137,17 @@ def test_region_selection_keeps_only_a_consistent_chain():
     assert regions.deepest_valid("", "32.01", "", "") == ""
     assert len(regions.options()) == 38
     assert regions.postal_code("32.01.01.1001") == "16914"
+
+
+def test_sealed_values_open_only_for_their_purpose_and_survive_key_rotation(app):
+    from portal.sealing import InvalidToken, open_sealed, seal
+
+    with app.app_context():
+        token = seal("sms", "Kode Prakerja Anda: 123456")
+        assert "123456" not in token
+        assert open_sealed("sms", token) == "Kode Prakerja Anda: 123456"
+        with pytest.raises(InvalidToken):
+            open_sealed("totp", token)
+        app.config["SECRET_KEY_FALLBACKS"] = [app.config["SECRET_KEY"]]
+        app.config["SECRET_KEY"] = "a-new-secret"
+        assert open_sealed("sms", token) == "Kode Prakerja Anda: 123456"
