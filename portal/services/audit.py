@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
-from peewee import IntegrityError, SqliteDatabase
+from peewee import IntegrityError, PostgresqlDatabase, SqliteDatabase
 
 from portal.models import Account, AuditEntry, db, utcnow
 
@@ -28,6 +28,7 @@ NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 ACTION = re.compile(r"^[a-z][a-z0-9_.]{0,39}$")
 # Two writers that read the same last entry: the unique seq lets one win; the other retries on top of it.
 ATTEMPTS = 20
+CHAIN_LOCK = 0x41554449  # any constant the portal uses for nothing else ("AUDI")
 
 # What each action is called on screen; modules that add actions add their labels here.
 ACTION_LABELS = {
@@ -77,6 +78,13 @@ def _write_transaction():
     return db.atomic()
 
 
+def _queue_for_the_chain():
+    """On PostgreSQL, appenders wait in turn (a lock held to the end of the transaction), so none keeps
+    losing the race for the next seq; SQLite has a single writer at a time anyway."""
+    if isinstance(db.obj, PostgresqlDatabase):
+        db.execute_sql("SELECT pg_advisory_xact_lock(%s)", (CHAIN_LOCK,))
+
+
 def record(actor, action, target=None, fields=(), ip=None):
     """Append an entry: `actor` (an Account, or None for the command line) did `action` to `target`,
     changing the named `fields`, from address `ip`. Call it inside the transaction of the change."""
@@ -87,23 +95,24 @@ def record(actor, action, target=None, fields=(), ip=None):
         raise ValueError("audit fields must be field names, never values")
     target_type, target_id = target_key(target)
     for _attempt in range(ATTEMPTS):
-        last = AuditEntry.select(AuditEntry.seq, AuditEntry.hash).order_by(AuditEntry.seq.desc()).first()
-        entry = AuditEntry(
-            seq=last.seq + 1 if last else 1,
-            created_at=utcnow(),
-            actor_id=actor.id if actor else None,
-            actor_role=actor.role if actor else "cli",
-            office_id=actor.office_id if actor else None,
-            action=action, target_type=target_type, target_id=target_id, fields=",".join(names), ip=ip or "",
-            prev_hash=last.hash if last else GENESIS,
-        )
-        entry.hash = entry_hash(entry)
         try:
             with _write_transaction():
+                _queue_for_the_chain()
+                last = AuditEntry.select(AuditEntry.seq, AuditEntry.hash).order_by(AuditEntry.seq.desc()).first()
+                entry = AuditEntry(
+                    seq=last.seq + 1 if last else 1,
+                    created_at=utcnow(),
+                    actor_id=actor.id if actor else None,
+                    actor_role=actor.role if actor else "cli",
+                    office_id=actor.office_id if actor else None,
+                    action=action, target_type=target_type, target_id=target_id, fields=",".join(names),
+                    ip=ip or "", prev_hash=last.hash if last else GENESIS,
+                )
+                entry.hash = entry_hash(entry)
                 entry.save(force_insert=True)
             return entry
         except IntegrityError:
-            continue  # another writer took this seq first: chain onto theirs
+            continue  # another writer took this seq first (the lock makes this rare): chain onto theirs
     raise RuntimeError("the audit log is too busy; try again")
 
 
