@@ -12,7 +12,7 @@ from portal.rendering import render_page
 from portal.roles import before_second_factor, home_endpoint, public
 from portal.sealing import InvalidToken, open_sealed, seal
 from portal.services import second_factor, staff
-from portal.sessions import end_session, pass_second_factor, start_session
+from portal.sessions import end_session, pass_second_factor, second_factor_passed, start_session
 from portal.staff import bp
 from portal.staff.forms import EnrolForm
 
@@ -51,6 +51,8 @@ def enrol():
     """Set up the authenticator app: scan the QR code (or type the key), then confirm with a code."""
     account = current_user._get_current_object()
     if second_factor.is_enrolled(account):
+        if second_factor_passed():
+            return see_other(url_for(home_endpoint(account)))
         # Only a sign-in with a code passes the second factor of an account that has one.
         end_session()
         return see_other(url_for(".login"))
