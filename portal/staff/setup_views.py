@@ -71,7 +71,8 @@ def enrol():
             return see_other(url_for(".recovery_codes"))
     uri = second_factor.provisioning_uri(account, secret)
     return render_page(
-        "staff/enrol.html", form=form, secret=secret, account=account,
+        "staff/enrol.html", form=form, account=account,
+        secret=" ".join(secret[i:i + 4] for i in range(0, len(secret), 4)),  # in fours, easier to type
         qr=second_factor.qr_svg(uri, _("QR code to scan with your authenticator app")),
     )
 
