@@ -261,3 +261,17 @@ def test_staff_pages_serve_a_page_and_an_htmx_partial(client, make_staff, staff_
     assert "<html" in full and "<html" not in partial and "Rina Petugas" in partial
     errors = client.post("/petugas/autentikator", data={"code": ""}, headers={"HX-Request": "true"})
     assert errors.status_code == 303  # already enrolled: a second factor cannot be set up twice
+
+
+def test_demo_staff_sign_in_with_the_printed_code(app, runner, client):
+    from portal.cli import DEMO_PASSWORD
+
+    runner.invoke(args=["seed-demo"])
+    output = runner.invoke(args=["seed-demo"]).output  # a second run (every `make run`) changes nothing
+    assert "DEMO ONLY" in output and "petugas@contoh.id" in output and DEMO_PASSWORD in output
+    code = runner.invoke(args=["staff", "demo-code"]).output.strip()
+    response = client.post("/petugas", data={"email": "penyelia@contoh.id", "password": DEMO_PASSWORD, "code": code})
+    assert response.headers["Location"] == "/petugas/beranda"
+    assert "Dinas Tenaga Kerja Kabupaten Bogor" in client.get("/petugas/beranda").get_data(as_text=True)
+    with app.app_context():
+        assert Account.select().where(Account.role == "officer").count() == 1
