@@ -275,3 +275,16 @@ def test_demo_staff_sign_in_with_the_printed_code(app, runner, client):
     assert "Dinas Tenaga Kerja Kabupaten Bogor" in client.get("/petugas/beranda").get_data(as_text=True)
     with app.app_context():
         assert Account.select().where(Account.role == "officer").count() == 1
+
+
+def test_a_weak_password_is_refused_at_set_up_and_the_link_still_works(client, runner, mailbox):
+    create_by_cli(runner)
+    client.get(link_in(mailbox.to("baru@kantor.id")[-1], "/petugas/atur-sandi/"))
+    for headers in ({}, {"HX-Request": "true"}):
+        response = client.post("/petugas/atur-sandi", data={"password": "password123"}, headers=headers)
+        page = response.get_data(as_text=True)
+        assert response.status_code == 200 and 'id="password-error"' in page
+        assert ("<html" in page) == (not headers)
+    assert client.post("/petugas/atur-sandi", data={"password": NEW_PASSWORD}).status_code == 303
+    problem = client.get("/petugas/atur-sandi").get_data(as_text=True)
+    assert 'href="/petugas"' in problem and "/masuk" not in problem.split("<main", 1)[1]
