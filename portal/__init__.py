@@ -67,14 +67,18 @@ def create_app(test_config=None):
 
 def register_blueprints(app):
     """Each audience's blueprint; a package's view modules are imported so their routes join its bp."""
-    from portal import applicant
+    from portal import admin, applicant, staff
+    from portal.admin import views  # noqa: F401
     from portal.applicant import ktp_views, personal_views, phone_views, photo_views, review_views, tasks_views  # noqa: F401
     from portal.auth.views import bp as auth_bp
     from portal.main.views import bp as main_bp
+    from portal.staff import home_views, setup_views, signin_views  # noqa: F401
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(applicant.bp)
+    app.register_blueprint(staff.bp)
+    app.register_blueprint(admin.bp)
 
 
 def check_secret_key(app):
@@ -117,4 +121,5 @@ def static_max_age(filename):
 def template_globals():
     """Values every template may use."""
     return {"layout": layout(), "locale": str(get_locale()), "session_expires": sessions.expires_at,
-            "session_seconds_left": sessions.seconds_left}
+            "session_seconds_left": sessions.seconds_left, "staff_session": sessions.is_staff_session,
+            "session_login_endpoint": sessions.login_endpoint}

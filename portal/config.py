@@ -20,6 +20,12 @@ PROXY_COUNT = 0
 SESSION_IDLE_MINUTES = 15
 SESSION_MAX_HOURS = 12
 SESSION_WARN_SECONDS = 120
+# Staff work on shared office PCs (DESIGN.md 2.5): their own idle limit, whatever applicants get.
+STAFF_IDLE_MINUTES = 15
+# Seconds a new staff member's set-password link works.
+STAFF_LINK_MAX_AGE = 72 * 3600
+# Where the portal is reached, for links in emails sent from the command line (no request to take it from).
+PUBLIC_URL = "http://127.0.0.1:5000"
 PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
 
 # Plain forms are small; upload routes raise their own limit.

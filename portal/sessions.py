@@ -1,4 +1,8 @@
-"""Login sessions: renewed at login, idle limit 15 minutes, absolute limit 12 hours (DESIGN.md 5)."""
+"""Login sessions: renewed at login, idle limit 15 minutes, absolute limit 12 hours (DESIGN.md 5).
+
+A session started at the staff entrance is marked as such: it has its own idle limit, sends its owner back
+to /petugas when it ends, and carries a flag once the second factor has been passed (portal.roles checks it).
+"""
 
 import time
 
@@ -23,11 +27,35 @@ def load_account(session_id):
     return account
 
 
-def start_session(account):
+STAFF = "staff"
+SECOND_FACTOR = "second_factor"
+
+
+def start_session(account, staff=False):
     """Log an account in with a fresh session, so nothing from before login carries over."""
     session.clear()
     login_user(account)
     session["started"] = session["seen"] = int(time.time())
+    if staff:
+        session[STAFF] = True
+
+
+def pass_second_factor():
+    """Note that this staff session has passed its second factor."""
+    session[SECOND_FACTOR] = True
+
+
+def second_factor_passed():
+    return session.get(SECOND_FACTOR) is True
+
+
+def is_staff_session():
+    return session.get(STAFF) is True
+
+
+def login_endpoint():
+    """Where the owner of this session signs in again."""
+    return "staff.login" if is_staff_session() else "auth.login"
 
 
 def end_session():
@@ -38,7 +66,8 @@ def end_session():
 def expires_at():
     """Epoch seconds when the current session ends if the user does nothing."""
     config = current_app.config
-    idle_end = session.get("seen", 0) + config["SESSION_IDLE_MINUTES"] * 60
+    idle = config["STAFF_IDLE_MINUTES" if is_staff_session() else "SESSION_IDLE_MINUTES"]
+    idle_end = session.get("seen", 0) + idle * 60
     return min(idle_end, session.get("started", 0) + config["SESSION_MAX_HOURS"] * 3600)
 
 
@@ -52,9 +81,10 @@ def enforce_limits():
     if request.endpoint == "static" or not current_user.is_authenticated:
         return None
     if time.time() >= expires_at():
+        login_url = url_for(login_endpoint())
         end_session()
         flash(_l("You were logged out because you were inactive for a while. Log in again to continue."), "info")
-        return see_other(url_for("auth.login"))
+        return see_other(login_url)
     session["seen"] = int(time.time())
     return None
 

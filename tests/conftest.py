@@ -259,3 +259,57 @@ def english(app):
     """Rules speak through Babel; read their messages in English."""
     with app.test_request_context(headers={"Accept-Language": "en"}):
         yield
+
+
+# A fixed authenticator secret for test staff; codes are made from it with pyotp, as a phone app would.
+STAFF_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
+def create_staff(app, role="officer", email=None, name="Rina Petugas", office_code="DISNAKER-3201", enrolled=True):
+    """A staff account with a password and an authenticator set up (on STAFF_SECRET), in an office for
+    officers and supervisors (made on first use: "DISNAKER-3201", Kabupaten Bogor)."""
+    from portal.models import Account, Office, SecondFactor, utcnow
+    from portal.sealing import seal
+    from portal.services.passwords import hash_password
+
+    with app.app_context():
+        office = None
+        if role in ("officer", "supervisor"):
+            office = Office.get_or_none(Office.code == office_code) or Office.create(
+                code=office_code, name=f"Disnaker {office_code}", kind="regency", region_code="32.01")
+        account = Account.create(
+            email=email or f"{role}@kantor.id", full_name=name, role=role, office=office,
+            password_hash=hash_password(PASSWORD), email_verified_at=utcnow(),
+        )
+        if enrolled:
+            SecondFactor.create(account=account, secret_sealed=seal("totp", STAFF_SECRET), enrolled_at=utcnow())
+        return account
+
+
+@pytest.fixture
+def make_staff(app):
+    """create_staff() for this test's app."""
+    return lambda *args, **kwargs: create_staff(app, *args, **kwargs)
+
+
+def sign_in_staff(client, email, password=PASSWORD, code=None):
+    """Sign a client in at /petugas with the current code; replay protection is reset first so that tests
+    may sign in several times within one 30-second step."""
+    from portal.models import SecondFactor
+
+    with client.application.app_context():
+        SecondFactor.update(last_step=0).execute()
+    return client.post("/petugas", data={"email": email, "password": password, "code": code or totp_code()})
+
+
+def totp_code(secret=STAFF_SECRET, offset=0):
+    """The code an authenticator app shows now (offset in 30-second steps)."""
+    import pyotp
+
+    return pyotp.TOTP(secret).at(time.time() + offset * 30)
+
+
+@pytest.fixture
+def staff_login(app):
+    """sign_in_staff() as a fixture."""
+    return sign_in_staff

@@ -148,11 +148,17 @@ def verify(token):
     return see_other(url_for(".login"))
 
 
+def login_limits(view):
+    """Failed logins allowed per address and per account; the applicant and staff entrances share the counts."""
+    per_ip = limiter.shared_limit(lambda: current_app.config["LOGIN_LIMIT_IP"], scope="login-ip",
+                                  methods=["POST"], deduct_when=login_failed)
+    per_account = limiter.shared_limit(lambda: current_app.config["LOGIN_LIMIT_ACCOUNT"], scope="login-account",
+                                       key_func=form_email, methods=["POST"], deduct_when=login_failed)
+    return per_ip(per_account(view))
+
+
 @bp.route("/masuk", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_IP"], methods=["POST"], deduct_when=login_failed)
-@limiter.limit(
-    lambda: current_app.config["LOGIN_LIMIT_ACCOUNT"], key_func=form_email, methods=["POST"], deduct_when=login_failed
-)
+@login_limits
 def login():
     """Log in with email and password; an unverified account is shown how to verify."""
     if current_user.is_authenticated:

@@ -3,9 +3,11 @@
 from portal.models.accounts import Account, EmailLog
 from portal.models.applications import Address, Application, OtpCode, Photo, SmsLog
 from portal.models.base import BaseModel, db, utcnow
+from portal.models.staff import OFFICE_KINDS, AuditEntry, Office, RecoveryCode, SecondFactor
 
 # Creation order: a table comes after the tables it refers to.
-ALL_MODELS = [Account, EmailLog, Application, Address, Photo, OtpCode, SmsLog]
+ALL_MODELS = [Office, Account, EmailLog, Application, Address, Photo, OtpCode, SmsLog, SecondFactor, RecoveryCode,
+              AuditEntry]
 
-__all__ = ["ALL_MODELS", "Account", "Address", "Application", "BaseModel", "EmailLog", "OtpCode",
-           "Photo", "SmsLog", "db", "utcnow"]
+__all__ = ["ALL_MODELS", "OFFICE_KINDS", "Account", "Address", "Application", "AuditEntry", "BaseModel", "EmailLog",
+           "Office", "OtpCode", "Photo", "RecoveryCode", "SecondFactor", "SmsLog", "db", "utcnow"]

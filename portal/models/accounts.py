@@ -1,13 +1,13 @@
 """Accounts (people who log in) and the emails sent to them."""
 
 from flask_login import UserMixin
-from peewee import AutoField, CharField, DateTimeField, ForeignKeyField, IntegerField
+from peewee import AutoField, CharField, DateTimeField, DeferredForeignKey, ForeignKeyField, IntegerField
 
 from portal.models.base import BaseModel, utcnow
 
 
 class Account(UserMixin, BaseModel):
-    """A person who logs in: applicants now, staff roles later."""
+    """A person who logs in: an applicant, or staff (portal.roles) who may belong to an office."""
 
     id = AutoField()
     # Stored lower-cased so that one address has one account whatever its spelling.
@@ -20,6 +20,11 @@ class Account(UserMixin, BaseModel):
     session_epoch = IntegerField(default=0)
     created_at = DateTimeField(default=utcnow)
     last_login_at = DateTimeField(null=True)
+    # Officers and supervisors belong to an office; applicants and ministry-wide staff do not. Deferred
+    # because Office lives in models.staff, which refers back to Account.
+    office = DeferredForeignKey("Office", null=True, backref="staff", on_delete="RESTRICT")
+    # Staff accounts are deactivated, never deleted: the audit log keeps pointing at them.
+    deactivated_at = DateTimeField(null=True)
 
     class Meta:
         table_name = "account"
@@ -27,6 +32,11 @@ class Account(UserMixin, BaseModel):
     def get_id(self):
         """Session identity: a cookie from before the last epoch bump no longer loads."""
         return f"{self.id}.{self.session_epoch}"
+
+    @property
+    def is_active(self):
+        """Flask-Login refuses to log in an inactive account."""
+        return self.deactivated_at is None
 
     @property
     def is_verified(self):
