@@ -2,7 +2,8 @@
 
 from flask import Blueprint
 
-from portal.roles import ADMIN, staff_guard
+from portal.guards import staff_guard
+from portal.roles import ADMIN
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 bp.before_request(staff_guard(ADMIN))

@@ -2,7 +2,7 @@
 
 from flask import Blueprint
 
-from portal.roles import staff_guard
+from portal.guards import staff_guard
 
 bp = Blueprint("staff", __name__, url_prefix="/petugas")
 bp.before_request(staff_guard())

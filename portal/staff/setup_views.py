@@ -9,7 +9,8 @@ from portal.auth.forms import ConfirmForm, NewPasswordForm
 from portal.domain import DomainError
 from portal.htmx import see_other
 from portal.rendering import render_page
-from portal.roles import before_second_factor, home_endpoint, public
+from portal.guards import before_second_factor, public
+from portal.roles import home_endpoint
 from portal.sealing import InvalidToken, open_sealed, seal
 from portal.services import second_factor, staff
 from portal.sessions import end_session, pass_second_factor, second_factor_passed, start_session

@@ -8,7 +8,8 @@ from portal.auth.views import CLEAR_SITE_DATA, login_limits
 from portal.extensions import csrf
 from portal.htmx import see_other
 from portal.rendering import render_page
-from portal.roles import home_endpoint, public
+from portal.guards import public
+from portal.roles import home_endpoint
 from portal.services import accounts, audit, second_factor, staff
 from portal.sessions import end_session, is_staff_session, pass_second_factor, second_factor_passed, start_session
 from portal.staff import bp
