@@ -43,6 +43,15 @@ ACTION_LABELS = {
     "staff.signed_in_recovery": _l("Signed in with a recovery code"),
     "staff.second_factor_failed": _l("Wrong authenticator code"),
     "staff.signed_out": _l("Signed out"),
+    "application.submitted": _l("Application sent"),
+    "application.withdrawn": _l("Record withdrawn"),
+    "application.closed": _l("Batch closed and sent to the ministry"),
+    "application.accepted": _l("Accepted by the ministry"),
+    "application.returned": _l("Returned to the office"),
+    "application.entered": _l("Corrected and entered again"),
+    "application.ratified": _l("Ratified"),
+    "application.confirmed": _l("Confirmed as a candidate participant"),
+    "application.rejected": _l("Rejected"),
 }
 
 
@@ -88,29 +97,39 @@ def _queue_for_the_chain():
 def record(actor, action, target=None, fields=(), ip=None):
     """Append an entry: `actor` (an Account, or None for the command line) did `action` to `target`,
     changing the named `fields`, from address `ip`. Call it inside the transaction of the change."""
+    return record_many(actor, action, [target], fields, ip)[0]
+
+
+def record_many(actor, action, targets, fields=(), ip=None):
+    """Append one entry per target, in order, for one action done to many records at once (a batch
+    closed, ten thousand records accepted): the chain is computed here and written in bulk."""
     if not ACTION.match(action):
         raise ValueError(f"not an action name: {action!r}")
-    names = sorted(set(fields))
-    if any(not NAME.match(name) for name in names):
+    names = ",".join(sorted(set(fields)))
+    if any(not NAME.match(name) for name in names.split(",") if names):
         raise ValueError("audit fields must be field names, never values")
-    target_type, target_id = target_key(target)
+    keys = [target_key(target) for target in targets]
     for _attempt in range(ATTEMPTS):
         try:
             with _write_transaction():
                 _queue_for_the_chain()
                 last = AuditEntry.select(AuditEntry.seq, AuditEntry.hash).order_by(AuditEntry.seq.desc()).first()
-                entry = AuditEntry(
-                    seq=last.seq + 1 if last else 1,
-                    created_at=utcnow(),
-                    actor_id=actor.id if actor else None,
-                    actor_role=actor.role if actor else "cli",
-                    office_id=actor.office_id if actor else None,
-                    action=action, target_type=target_type, target_id=target_id, fields=",".join(names),
-                    ip=ip or "", prev_hash=last.hash if last else GENESIS,
-                )
-                entry.hash = entry_hash(entry)
-                entry.save(force_insert=True)
-            return entry
+                seq, prev = (last.seq, last.hash) if last else (0, GENESIS)
+                now = utcnow()
+                entries = []
+                for target_type, target_id in keys:
+                    seq += 1
+                    entry = AuditEntry(
+                        seq=seq, created_at=now, actor_id=actor.id if actor else None,
+                        actor_role=actor.role if actor else "cli", office_id=actor.office_id if actor else None,
+                        action=action, target_type=target_type, target_id=target_id, fields=names, ip=ip or "",
+                        prev_hash=prev,
+                    )
+                    entry.hash = prev = entry_hash(entry)
+                    entries.append(entry)
+                for start in range(0, len(entries), 500):
+                    AuditEntry.insert_many([e.__data__ for e in entries[start:start + 500]]).execute()
+            return entries
         except IntegrityError:
             continue  # another writer took this seq first (the lock makes this rare): chain onto theirs
     raise RuntimeError("the audit log is too busy; try again")
