@@ -1,7 +1,6 @@
 """Wizard section "Periksa & kirim": every answer with a Change link, the declaration, and sending."""
 
 from flask import flash, g, url_for
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -31,13 +30,14 @@ def check():
     """Show every answer; after sending, the same page is a read-only record."""
     application = g.application
     if not application.is_submitted and not ready_to_send(application):
-        flash(_("Complete every section before you check and send your application."), "info")
+        flash(applications.NOT_READY, "info")
         return see_other(url_for(".task_list"))
     form = SendForm()
     if not application.is_submitted and form.validate_on_submit():
-        sent, changed = applications.submit(application)
+        account = current_user._get_current_object()
+        sent, changed = applications.submit(application, account, ready=ready_to_send)
         if changed:
-            send_email("application_sent", current_user.email, account=current_user, name=sent.full_name,
+            send_email("application_sent", account.email, account=account, name=sent.full_name,
                        reference=sent.reference, status_link=url_for(".task_list", _external=True))
             send_sms(sent.verified_phone, _l("Pendaftaran Prakerja Anda terkirim. Nomor pendaftaran: %(reference)s. "
                                              "Simpan nomor ini.", reference=sent.reference))
