@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from conftest import PASSWORD
-from portal.models import Account, Address, Application, OtpCode, Photo, SmsLog, utcnow
+from portal.models import Account, Address, Application, OtpCode, OutboxMessage, Photo, SmsLog, utcnow
 from portal.services import accounts, applications
 from portal.services.phones import code_hash
 from wizard_support import (ADDRESS, DECLARATIONS, KTP, NAME, PHONE, PHONE_E164, WORK, application_of,
@@ -80,7 +80,7 @@ def snapshot(app, upload_dir):
     """Everything an application and its sending touch, for comparing before and after a refused save."""
     with app.app_context():
         rows = {model.__name__: sorted(map(repr, model.select().dicts()))
-                for model in (Application, Address, Photo, SmsLog)}
+                for model in (Application, Address, Photo, SmsLog, OutboxMessage)}
         rows["OtpCode"] = sorted(map(repr, OtpCode.select(OtpCode.id, OtpCode.phone, OtpCode.used).dicts()))
     rows["files"] = sorted(p.name for p in upload_dir.rglob("*") if p.is_file())
     return rows

@@ -203,7 +203,7 @@ def test_migrations_build_the_schema_the_models_describe(app):
         db.connect(reuse_if_open=True)
         db.drop_tables(ALL_MODELS)
         db.execute_sql("DROP TABLE IF EXISTS schema_migration")
-        assert migrate() == ["0001_initial", "0002_applications", "0003_photos_and_phone"]
+        assert migrate() == ["0001_initial", "0002_applications", "0003_photos_and_phone", "0004_outbox"]
         assert not diff_models(db.obj, ALL_MODELS)
         assert migrate() == []
 
@@ -216,7 +216,7 @@ def test_init_db_and_seed_demo_commands(app, runner):
         db.execute_sql("DROP TABLE IF EXISTS schema_migration")
         db.close()
     result = runner.invoke(args=["init-db"])
-    assert result.exit_code == 0 and "0003_photos_and_phone" in result.output
+    assert result.exit_code == 0 and "0004_outbox" in result.output
     assert "up to date" in runner.invoke(args=["init-db"]).output
     result = runner.invoke(args=["seed-demo"])
     assert "budi@contoh.id" in result.output and result.exit_code == 0

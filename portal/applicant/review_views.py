@@ -11,6 +11,7 @@ from portal.applicant.tasks import ready_to_send
 from portal.applicant import bp
 from portal.email import send_email
 from portal.htmx import see_other
+from portal.models import db
 from portal.rendering import render_page
 from portal.rules.phone import mask
 from portal.services import applications
@@ -35,12 +36,13 @@ def check():
     form = SendForm()
     if not application.is_submitted and form.validate_on_submit():
         account = current_user._get_current_object()
-        sent, changed = applications.submit(application, account, ready=ready_to_send)
-        if changed:
-            send_email("application_sent", account.email, account=account, name=sent.full_name,
-                       reference=sent.reference, status_link=url_for(".task_list", _external=True))
-            send_sms(sent.verified_phone, _l("Pendaftaran Prakerja Anda terkirim. Nomor pendaftaran: %(reference)s. "
-                                             "Simpan nomor ini.", reference=sent.reference))
+        with db.atomic():  # the status, the reference and the email and SMS that carry it commit together
+            sent, changed = applications.submit(application, account, ready=ready_to_send)
+            if changed:
+                send_email("application_sent", account.email, account=account, name=sent.full_name,
+                           reference=sent.reference, status_link=url_for(".task_list", _external=True))
+                send_sms(sent.verified_phone, _l("Pendaftaran Prakerja Anda terkirim. Nomor pendaftaran: %(reference)s. "
+                                                 "Simpan nomor ini.", reference=sent.reference), kind="application_sent")
         return see_other(url_for(".submitted"))
     if application.is_submitted and form.is_submitted():
         return see_other(url_for(".submitted"))  # a second tap on Send

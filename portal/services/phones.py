@@ -67,13 +67,13 @@ def send_code(application, actor, phone, ip):
     if permitted.wait:
         raise DomainError(_l("You can ask for a new code in %(seconds)d seconds.", seconds=permitted.wait), field="phone")
     code = f"{secrets.randbelow(10**6):06d}"
-    with db.atomic():
+    with db.atomic():  # the code, its log entry and its SMS are written together, or not at all
         update(application, actor, phone=phone)
         OtpCode.update(used=True).where(OtpCode.application == application, OtpCode.used == False).execute()  # noqa: E712
         OtpCode.create(application=application, phone=phone, code_hash=code_hash(application.id, phone, code))
         SmsLog.create(phone=phone, ip=ip, kind="otp")
-    send_sms(phone, _l("Kode Prakerja Anda: %(code)s. Berlaku %(minutes)d menit. Jangan berikan kode ini kepada siapa pun.",
-                       code=code, minutes=current_app.config["OTP_VALID_MINUTES"]))
+        send_sms(phone, _l("Kode Prakerja Anda: %(code)s. Berlaku %(minutes)d menit. Jangan berikan kode ini kepada siapa pun.",
+                           code=code, minutes=current_app.config["OTP_VALID_MINUTES"]), kind="otp")
 
 
 def latest_code(application):
