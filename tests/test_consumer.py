@@ -107,11 +107,12 @@ def test_a_consumer_killed_mid_batch_and_restarted_loses_nothing(app, consumers,
     """Item 13: jobs being worked when the consumer was killed were gone (2 of 120)."""
     consumer = consumers(OUTBOX_LEASE_SECONDS=1)
     texts = queue_batch(app, consumer, 100)
-    sms.delay = 0.03  # a slow gateway, so the kill lands mid-batch
+    sms.delay = 0.05  # a slow gateway, so the kill lands mid-batch
     consumer.start()
     assert wait_for(lambda: len(sms.requests) >= 30)
     consumer.kill()
     at_kill = len(sms.requests)
+    assert at_kill < len(texts)
     time.sleep(1.2)  # the dead workers' claims run out (OUTBOX_LEASE_SECONDS)
     consumer.start()
     assert wait_for(lambda: all_sent(app), timeout=30)
