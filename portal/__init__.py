@@ -7,7 +7,7 @@ from flask import Flask, current_app, request
 from flask_babel import get_locale
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from portal import database, logs, rendering, sessions
+from portal import database, logs, outbox, rendering, sessions
 from portal.errors import register_error_handlers
 from portal.extensions import babel, csrf, limiter, login_manager, mail
 from portal.htmx import add_vary, layout
@@ -42,6 +42,7 @@ def create_app(test_config=None):
     logs.install()
     app.before_request(body_limit)  # before CSRFProtect reads the body
     database.init_app(app)
+    outbox.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     csrf.init_app(app)
     login_manager.init_app(app)

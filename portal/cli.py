@@ -32,9 +32,10 @@ def seed_demo_command():
         account.password_hash = password_hash
         account.email_verified_at = utcnow() if verified else None
         account.save()
-    dewi = applications.draft_for(Account.by_email("dewi@contoh.id"))
+    account = Account.by_email("dewi@contoh.id")
+    dewi = applications.draft_for(account)
     if not dewi.is_submitted:
-        applications.update(dewi, ktp_confirmed=True, **DEMO_KTP)
+        applications.update(dewi, account, ktp_confirmed=True, **DEMO_KTP)
     click.echo("Demo accounts (password for all: %s):" % DEMO_PASSWORD)
     for email, name, verified in DEMO_ACCOUNTS:
         state = "email not verified yet" if not verified else "KTP section done" if email.startswith("dewi") else "verified"

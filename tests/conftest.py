@@ -95,6 +95,7 @@ class SmsGateway:
     def __init__(self):
         self.requests = []
         self.failures = 0
+        self.delay = 0.0  # seconds each answer takes: a slow gateway
         self.lock = threading.Lock()
         self.url = ""
 
@@ -105,24 +106,28 @@ class SmsGateway:
     def record(self, handler):
         length = int(handler.headers.get("Content-Length") or 0)
         body = handler.rfile.read(length).decode("utf-8")
+        time.sleep(self.delay)
         with self.lock:
-            self.requests.append(
-                {"method": handler.command, "path": handler.path, "headers": dict(handler.headers), "body": body}
-            )
+            self.requests.append({"method": handler.command, "path": handler.path, "headers": dict(handler.headers),
+                                  "body": body, "at": time.monotonic()})
             failing = self.failures > 0
             self.failures -= failing
         status, answer = (500, b'{"status": "error"}') if failing else (200, b'{"status": "queued"}')
-        handler.send_response(status)
-        handler.send_header("Content-Type", "application/json")
-        handler.send_header("Content-Length", str(len(answer)))
-        handler.end_headers()
-        handler.wfile.write(answer)
+        try:
+            handler.send_response(status)
+            handler.send_header("Content-Type", "application/json")
+            handler.send_header("Content-Length", str(len(answer)))
+            handler.end_headers()
+            handler.wfile.write(answer)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the sender was killed while waiting for the answer; the SMS counts as taken
 
 
     def clear(self):
         with self.lock:
             self.requests.clear()
             self.failures = 0
+            self.delay = 0.0
 
     def texts_to(self, number):
         """The texts of the SMS sent to a number, oldest first."""

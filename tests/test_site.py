@@ -211,7 +211,7 @@ def test_init_db_and_seed_demo_commands(app, runner):
         db.execute_sql("DROP TABLE IF EXISTS schema_migration")
         db.close()
     result = runner.invoke(args=["init-db"])
-    assert result.exit_code == 0 and "0003_photos_and_phone" in result.output and "0009_audit_log" in result.output
+    assert result.exit_code == 0 and "0003_photos_and_phone" in result.output and "0009_audit_log" in result.output and "0004_outbox" in result.output
     assert "up to date" in runner.invoke(args=["init-db"]).output
     result = runner.invoke(args=["seed-demo"])
     assert "budi@contoh.id" in result.output and result.exit_code == 0

@@ -4,7 +4,6 @@ import threading
 
 import pytest
 
-from conftest import PG_URL, skip_or_fail
 from portal.domain import DomainError
 from portal.models import Application, AuditEntry, db
 from portal.rules import status
@@ -82,9 +81,7 @@ def test_bulk_moves_skip_records_moved_meanwhile_and_audit_each(app, make_staff)
         assert audit.verify().ok
 
 
-def test_racing_reviewers_give_one_outcome_on_postgresql(app, make_staff):
-    if not PG_URL:
-        skip_or_fail("racing writers need PostgreSQL (PORTAL_TEST_DATABASE_URL)")
+def test_racing_reviewers_give_one_outcome(app, make_staff):
     reviewers = [make_staff("reviewer", email=f"r{i}@kemnaker.id") for i in range(6)]
     officer = make_staff("officer")
     for _round in range(10):

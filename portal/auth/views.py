@@ -9,7 +9,7 @@ from portal.email import send_allowance, send_email
 from portal.domain import DomainError
 from portal.extensions import csrf, form_email, limiter
 from portal.htmx import see_other
-from portal.models import Account
+from portal.models import Account, db
 from portal.navigation import local_path
 from portal.rendering import render_page
 from portal.roles import home_endpoint
@@ -79,12 +79,13 @@ def register():
     if form.validate_on_submit():
         email = form.email.data.lower()
         previous = pending() or {}
-        account = accounts.register(form.full_name.data, email, form.password.data)
-        if account is None and previous.get("email") == email:
-            account_id = previous.get("id")  # a double tap: nothing is sent twice
-        else:
-            send_signup_email(email)
-            account_id = account.id if account else None
+        with db.atomic():  # the account and its email are committed together
+            account = accounts.register(form.full_name.data, email, form.password.data)
+            if account is None and previous.get("email") == email:
+                account_id = previous.get("id")  # a double tap: nothing is sent twice
+            else:
+                send_signup_email(email)
+                account_id = account.id if account else None
         session["pending"] = {"email": email, "id": account_id}
         return see_other(url_for(".check_email"))
     return render_page("auth/register.html", form=form)
@@ -127,9 +128,10 @@ def change_email():
     if form.validate_on_submit():
         email = form.email.data.lower()
         account = pending_account()
-        if account is not None and not account.is_verified:
-            accounts.change_email(account, email)  # refused quietly when the address is taken
-        send_signup_email(email)
+        with db.atomic():
+            if account is not None and not account.is_verified:
+                accounts.change_email(account, email)  # refused quietly when the address is taken
+            send_signup_email(email)
         session["pending"] = {"email": email, "id": pending()["id"]}
         flash(_("Email address changed. We have sent a new link to %(email)s.", email=email), "success")
         return see_other(url_for(".check_email"))
@@ -235,9 +237,10 @@ def reset_form():
         return render_page("auth/link_problem.html", status=400, message=error.message, kind="reset")
     form = NewPasswordForm()
     if form.validate_on_submit():
-        accounts.reset_password(account, form.password.data)
-        send_email("password_changed", account.email, account=account, name=account.full_name,
-                   reset_link=url_for(".forgot", _external=True))
+        with db.atomic():
+            accounts.reset_password(account, form.password.data)
+            send_email("password_changed", account.email, account=account, name=account.full_name,
+                       reset_link=url_for(".forgot", _external=True))
         end_session()
         flash(_("Your password has been changed. Log in with your new password."), "success")
         return see_other(url_for(".login"))

@@ -4,11 +4,13 @@ from portal.models.accounts import Account, EmailLog
 from portal.models.applications import Address, Application, OtpCode, Photo, SmsLog
 from portal.models.base import BaseModel, db, utcnow
 from portal.models.batches import Batch, NikDispute
+from portal.models.messages import OutboxMessage
 from portal.models.staff import OFFICE_KINDS, AuditEntry, Office, RecoveryCode, SecondFactor
 
 # Creation order: a table comes after the tables it refers to.
-ALL_MODELS = [Office, Account, EmailLog, Batch, Application, Address, Photo, OtpCode, SmsLog, SecondFactor,
-              RecoveryCode, AuditEntry, NikDispute]
+ALL_MODELS = [Office, Account, EmailLog, Batch, Application, Address, Photo, OtpCode, SmsLog, OutboxMessage,
+              SecondFactor, RecoveryCode, AuditEntry, NikDispute]
 
-__all__ = ["ALL_MODELS", "OFFICE_KINDS", "Account", "Address", "Application", "AuditEntry", "BaseModel", "Batch", "EmailLog",
-           "NikDispute", "Office", "OtpCode", "Photo", "RecoveryCode", "SecondFactor", "SmsLog", "db", "utcnow"]
+__all__ = ["ALL_MODELS", "OFFICE_KINDS", "Account", "Address", "Application", "AuditEntry", "BaseModel", "Batch",
+           "EmailLog", "NikDispute", "Office", "OtpCode", "OutboxMessage", "Photo", "RecoveryCode", "SecondFactor",
+           "SmsLog", "db", "utcnow"]
