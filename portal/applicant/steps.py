@@ -7,9 +7,14 @@ from portal.htmx import see_other
 from portal.rendering import render_page
 
 
+def carried():
+    """The only query parameter wizard links pass on: dari=periksa, when a step was opened from the check page."""
+    return {"dari": "periksa"} if request.args.get("dari") == "periksa" else {}
+
+
 def next_url(endpoint, **values):
     """Where Continue leads: back to the check page when the step was opened from there, else the next step."""
-    if request.args.get("dari") == "periksa":
+    if carried():
         return url_for("applicant.check")
     return url_for(endpoint, **values)
 
@@ -20,7 +25,10 @@ def run_step(form, template, save, next_endpoint, **context):
         try:
             save(g.application, form)
         except DomainError as error:
-            form[error.field].errors.append(error.message)
+            if error.field in form:
+                form[error.field].errors.append(error.message)
+            else:  # a rule about the whole application: the error summary shows it
+                form.form_errors.append(error.message)
         else:
             return see_other(next_url(next_endpoint))
     return render_page(template, form=form, application=g.application, **context)
