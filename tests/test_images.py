@@ -15,7 +15,7 @@ from portal import images
 from portal.images import MAX_BRIGHTNESS, MIN_BRIGHTNESS, MIN_SHARPNESS, PhotoProblem, process_photo
 
 # The caller (services.photos) passes the UPLOAD_MAX_BYTES setting; the pipeline keeps no limit of its own.
-LIMIT = 4 * 1024 * 1024
+LIMIT = 8 * 1024 * 1024
 # One IFD entry, Make, claiming 255 bytes at an offset beyond the block: Pillow warns and skips it.
 BROKEN_TAG = b"Exif\x00\x00II*\x00\x08\x00\x00\x00\x01\x00\x0f\x01\x02\x00\xff\x00\x00\x00\xff\xff\x00\x00" + bytes(4)
 
