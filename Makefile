@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test setup translations messages clean
+.PHONY: run test setup translations messages vnu clean
 
 run: $(VENV)/.run translations instance/config.py
 	$(FLASK) init-db
@@ -16,8 +16,14 @@ run: $(VENV)/.run translations instance/config.py
 	$(BIN)/huey_consumer portal.jobs.huey --workers 2 --worker-type thread --quiet & \
 	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers 1 --threads 8 --access-logfile - wsgi:app
 
+# tests/test_html.py runs the W3C Nu HTML checker from .ci/node_modules when `make vnu` has put it there.
 test: $(VENV)/.dev translations
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The Nu HTML checker (npm package vnu-jar, pinned in .ci/package-lock.json); it runs on the machine's Java.
+# --ignore-scripts: its install script would download a Java runtime of its own.
+vnu:
+	npm ci --prefix .ci --ignore-scripts --no-audit --no-fund --loglevel=error
 
 setup: $(VENV)/.run translations instance/config.py
 

@@ -35,6 +35,7 @@ def create_app(test_config=None):
 
     rendering.init_app(app)
     app.session_interface = SessionInterface()
+    app.url_map.converters["int"] = database.RowIdConverter
     if app.config["PROXY_COUNT"]:
         n = app.config["PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)

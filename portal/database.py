@@ -7,6 +7,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 from playhouse.db_url import connect
 from playhouse.migrations import Runner
+from werkzeug.routing import IntegerConverter
 
 from portal.models import db
 
@@ -36,6 +37,14 @@ def init_app(app):
             db.close()
 
     app.cli.add_command(init_db_command)
+
+
+class RowIdConverter(IntegerConverter):
+    """`<int:...>` in routes: at most the largest id an integer column holds (PostgreSQL's is 32-bit), so
+    /foto/99999999999999999999/kecil is a 404 rather than an overflow in the database driver."""
+
+    def __init__(self, map, *args, max=2**31 - 1, **kwargs):
+        super().__init__(map, *args, max=max, **kwargs)
 
 
 def migrate():

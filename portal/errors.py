@@ -4,15 +4,17 @@ import time
 
 from urllib.parse import urlsplit
 
-from flask import current_app, flash, request
+from flask import current_app, flash, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from portal.domain import DomainError
 from portal.extensions import limiter
 from portal.htmx import see_other
 from portal.navigation import local_path
 from portal.rendering import render_page
+from portal.units import size_setting
 
 TITLES = {
     400: _l("The request could not be understood"),
@@ -28,7 +30,8 @@ MESSAGES = {
     403: _l("If you think you should have access, log in with the right account."),
     404: _l("If you typed the web address, check it is correct. If you pasted it, check you copied the whole address."),
     405: _l("Go back to the previous page and use the buttons on it."),
-    413: _l("Go back and send less. Forms are limited to 64 KB; photos to 10 MB."),
+    413: _l("Go back and send less. Forms are limited to %(form)s; photos to %(photo)s.",
+            form=size_setting("MAX_CONTENT_LENGTH"), photo=size_setting("UPLOAD_MAX_BYTES")),
     429: _l("For your security we have paused this for a while."),
     500: _l("Try again later. Nothing you entered on this page has been saved."),
 }
@@ -54,6 +57,15 @@ def csrf_retry(error):
     return see_other(form_page())
 
 
+def domain_error(error):
+    """A rule broken where the view did not expect it (another tab sent the application): say so, no 500.
+
+    After a POST the form's page shows the message; a page that cannot be shown goes home, never to itself.
+    """
+    flash(error.message, "error")
+    return see_other(form_page() if request.method == "POST" else url_for("main.home"))
+
+
 def form_page():
     """The page the failed form lives on: its own URL if that can be shown, else the page it was sent from."""
     try:
@@ -65,5 +77,6 @@ def form_page():
 
 def register_error_handlers(app):
     app.register_error_handler(CSRFError, csrf_retry)
+    app.register_error_handler(DomainError, domain_error)
     app.register_error_handler(HTTPException, render_error)
     app.register_error_handler(InternalServerError, render_error)

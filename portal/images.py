@@ -7,8 +7,6 @@ from dataclasses import dataclass
 
 from PIL import Image, ImageFilter, ImageOps, ImageStat
 
-# No-JS browsers send the camera's original file; phone photos are 2-8 MB.
-MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 # Judged from the header before decoding: 40 MP of RGB already takes 120 MB of memory.
 MAX_PIXELS = 40_000_000
 # A shorter side below this cannot show the KTP's 16-digit NIK legibly.
@@ -19,12 +17,22 @@ ACCEPTED_FORMATS = {"JPEG", "MPO", "PNG", "WEBP"}
 OPENERS = ("JPEG", "PNG", "WEBP")
 # Long side of the grey copy the measures are taken on, so they do not depend on the upload's size.
 MEASURE_SIDE = 512
-# Mean grey level below this: the card is lost in the dark (a normal card photo measures ~140).
-MIN_BRIGHTNESS = 45
+# The thresholds below are checked on real photographs (scikit-image's) in tests/test_photo_thresholds.py.
+# Mean grey level below this: the card is lost in the dark (photos in normal light measure 95-175, and
+# half as bright 48-88; a photo at an eighth of normal exposure measures at most ~21).
+MIN_BRIGHTNESS = 32
 # Mean grey level above this: flash or sun has washed the print out.
 MAX_BRIGHTNESS = 225
-# Laplacian variance below this: text is smeared (a sharp card measures ~1,100, a sharp selfie ~370).
-MIN_SHARPNESS = 150
+# Grey level of the darkest 2 % above this: glare has lifted every shadow, so dark print is lost too
+# (normal photos measure 0-60, flare-washed ones 150 and more).
+MAX_BLACK = 130
+# Share of the darkest and lightest pixels left out when the contrast is stretched before judging focus.
+STRETCH_CUTOFF = 0.01
+# A flatter picture than a quarter of the full range is not magnified further: that would only show its noise.
+MAX_STRETCH = 4
+# Laplacian variance of the contrast-stretched copy below this: edges are smeared. Sharp real photos measure
+# 250-800 at any exposure (a sharp card ~1,200, a selfie ~480); blurred ones 50-160.
+MIN_SHARPNESS = 200
 THUMB_QUALITY = 70
 
 CODES = (
@@ -56,26 +64,26 @@ class ProcessedPhoto:
     sharpness: float
 
 
-def process_photo(data: bytes, max_side=1600, thumb_side=320, quality=80) -> ProcessedPhoto:
+def process_photo(data: bytes, max_bytes=None, max_side=1600, thumb_side=320, quality=80) -> ProcessedPhoto:
     """Check an uploaded photo and return it upright, shrunk and re-encoded, or raise PhotoProblem."""
-    image = fit(to_rgb(decode(data, max_side)), max_side)
-    brightness, sharpness = measure(image)
-    judge(brightness, sharpness)
+    image = fit(to_rgb(decode(data, max_side, max_bytes)), max_side)
+    measures = measure(image)
+    judge(measures)
     return ProcessedPhoto(
         image=encode(image, quality),
         thumbnail=encode(fit(image, thumb_side), THUMB_QUALITY),
         width=image.width,
         height=image.height,
-        brightness=brightness,
-        sharpness=sharpness,
+        brightness=measures.brightness,
+        sharpness=measures.sharpness,
     )
 
 
-def decode(data, max_side):
+def decode(data, max_side, max_bytes=None):
     """The upload as loaded, upright pixels, refusing anything but a sound JPEG, PNG or WebP of sane size."""
     if not data:
         raise PhotoProblem("empty")
-    if len(data) > MAX_UPLOAD_BYTES:
+    if max_bytes is not None and len(data) > max_bytes:
         raise PhotoProblem("too_large", f"{len(data)} bytes")
     # Local filters only: Pillow's global limits stay as they are for the rest of the process.
     with warnings.catch_warnings():
@@ -136,21 +144,47 @@ def fit(image, side):
     return image if size == image.size else image.resize(size, Image.Resampling.LANCZOS, reducing_gap=2.0)
 
 
+@dataclass(frozen=True)
+class Measures:
+    """What a photo is judged on, all taken on a small grey copy."""
+
+    brightness: float  # mean grey level, 0-255
+    black: float  # grey level of the darkest 2 %
+    sharpness: float  # variance of the Laplacian once the contrast is stretched
+
+
 def measure(image):
-    """Mean grey level (0-255) and sharpness (variance of the Laplacian) on a small grey copy."""
+    """Exposure and focus of a photo, so that a dim photo is judged on its focus, not its dimness."""
     grey = fit(image.convert("L"), MEASURE_SIDE)
+    histogram = grey.histogram()
+    # The Laplacian falls with contrast (half the light, a quarter of the variance), so the grey levels are
+    # stretched to the full range first: a sharp but dim photo then measures as sharp as a well-lit one.
+    low, high = percentile(histogram, STRETCH_CUTOFF), percentile(histogram, 1 - STRETCH_CUTOFF)
+    gain = min(255 / max(high - low, 1), MAX_STRETCH)
+    stretched = grey.point(lambda v: (v - low) * gain)
     # The median filter keeps edges but removes sensor and JPEG noise, which would otherwise count as detail.
-    edges = grey.filter(ImageFilter.MedianFilter(3)).filter(LAPLACIAN)
-    return ImageStat.Stat(grey).mean[0], ImageStat.Stat(edges).var[0]
+    edges = stretched.filter(ImageFilter.MedianFilter(3)).filter(LAPLACIAN)
+    return Measures(ImageStat.Stat(grey).mean[0], percentile(histogram, 0.02), ImageStat.Stat(edges).var[0])
 
 
-def judge(brightness, sharpness):
-    if brightness < MIN_BRIGHTNESS:
-        raise PhotoProblem("too_dark", f"brightness {brightness:.0f}")
-    if brightness > MAX_BRIGHTNESS:
-        raise PhotoProblem("too_bright", f"brightness {brightness:.0f}")
-    if sharpness < MIN_SHARPNESS:
-        raise PhotoProblem("blurred", f"sharpness {sharpness:.0f}")
+def percentile(histogram, fraction):
+    """The grey level below which `fraction` of the pixels lie."""
+    wanted, seen = fraction * sum(histogram), 0
+    for level, count in enumerate(histogram):
+        seen += count
+        if seen > wanted:
+            return level
+    return len(histogram) - 1
+
+
+def judge(measures):
+    """Refuse a photo that is too dark, washed out or blurred, naming the first cause that applies."""
+    if measures.brightness < MIN_BRIGHTNESS:
+        raise PhotoProblem("too_dark", f"brightness {measures.brightness:.0f}")
+    if measures.brightness > MAX_BRIGHTNESS or measures.black > MAX_BLACK:
+        raise PhotoProblem("too_bright", f"brightness {measures.brightness:.0f}, black {measures.black:.0f}")
+    if measures.sharpness < MIN_SHARPNESS:
+        raise PhotoProblem("blurred", f"sharpness {measures.sharpness:.0f}")
 
 
 def encode(image, quality):

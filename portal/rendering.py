@@ -1,5 +1,6 @@
 """Rendering a page, or one named block of a template (htmx fragments, email parts)."""
 
+import math
 import time
 from datetime import datetime, timezone
 
@@ -8,6 +9,7 @@ from flask_babel import format_date, format_datetime, format_time
 
 from portal import choices
 from portal.rules import regions
+from portal.units import duration, file_size
 
 
 def render_page(template_name, status=200, **context):
@@ -25,9 +27,9 @@ def render_block(template_name, block, **context):
     return "".join(template.blocks[block](template.new_context(context)))
 
 
-def clock(epoch, pattern="HH:mm"):
-    """Epoch seconds as the local time of day (WIB by default), e.g. "14:05"."""
-    return format_time(datetime.fromtimestamp(epoch, tz=timezone.utc), pattern)
+def clock(epoch):
+    """Epoch seconds as the local time of day (WIB by default), e.g. "14:05": the one way a time is shown."""
+    return format_time(datetime.fromtimestamp(epoch, tz=timezone.utc), "HH:mm")
 
 
 def clock_utc(value):
@@ -36,8 +38,8 @@ def clock_utc(value):
 
 
 def clock_in(seconds):
-    """The local time, to the second, that many seconds from now."""
-    return clock(time.time() + seconds, "HH:mm:ss")
+    """The local time that many seconds from now, rounded up to the minute: "from 14:06" is never too early."""
+    return clock(math.ceil((time.time() + seconds) / 60) * 60)
 
 
 def datetime_utc(value):
@@ -54,6 +56,7 @@ def init_app(app):
     """Jinja settings, and the filters and globals templates use."""
     env = app.jinja_env
     env.trim_blocks = env.lstrip_blocks = True
-    env.filters.update(clock=clock, clock_utc=clock_utc, clock_in=clock_in, date_long=date_long, datetime_utc=datetime_utc,
+    env.filters.update(clock=clock, clock_utc=clock_utc, clock_in=clock_in, date_long=date_long,
+                       datetime_utc=datetime_utc, duration=duration, file_size=file_size,
                        choice_label=lambda key, options: choices.label(options, key))
     env.globals.update(choices=choices, regions=regions)

@@ -151,7 +151,7 @@ def test_forms_carry_a_csrf_token(app, client):
         ({"full_name": "", "email": "", "password": ""}, "full_name", "Masukkan nama lengkap Anda"),
         ({"full_name": "A" * 101}, "full_name", "100 karakter"),
         ({"full_name": "1234"}, "full_name", "huruf"),
-        ({"full_name": "Ani\x00Lestari"}, "full_name", "huruf"),
+        ({"full_name": "Ani\x00Lestari"}, "full_name", "karakter tersembunyi"),
         ({"email": "ani@"}, "email", "format yang benar"),
         ({"email": "ani lestari@contoh.id"}, "email", "format yang benar"),
         ({"email": "a" * 250 + "@x.id"}, "email", "254 karakter"),

@@ -3,6 +3,7 @@
 from flask import Blueprint, abort, flash, g, request, url_for
 from flask_login import current_user, login_required
 
+from portal.applicant.steps import carried
 from portal.domain import DomainError
 from portal.htmx import see_other
 from portal.roles import APPLICANT
@@ -19,6 +20,11 @@ def require_applicant():
     """Only applicants use these pages; once sent, the answers can only be read."""
     if current_user.role != APPLICANT:
         abort(403)
+    return load_application()
+
+
+def load_application():
+    """Put the applicant's application in g; a redirect when this page would change a sent one, else None."""
     g.application = draft_for(current_user)
     if g.application.is_submitted and request.endpoint not in READ_ONLY_ENDPOINTS:
         flash(DomainError.SENT, "info")
@@ -32,3 +38,9 @@ def refused(error):
     task list, as the guard above does."""
     flash(error.message, "info")
     return see_other(url_for(".task_list"))
+
+
+@bp.context_processor
+def wizard_links():
+    """Templates add `carried` to their wizard links instead of passing request.args on."""
+    return {"carried": carried()}

@@ -4,7 +4,7 @@ from flask import g, request, url_for
 from flask_login import current_user
 
 from portal.applicant import bp
-from portal.applicant.steps import next_url, run_step
+from portal.applicant.steps import carried, next_url, run_step
 from portal.forms.personal import AddressForm, DeclarationsForm, DomicileForm, NameForm, WorkForm
 from portal.htmx import is_partial, see_other
 from portal.rendering import render_block, render_page
@@ -80,7 +80,7 @@ def domicile():
         living_there = form.domicile_same.data == "yes"
         applications.update(g.application, current_user._get_current_object(), domicile_same=living_there)
         if not living_there:
-            return see_other(url_for(".address_domicile", **request.args))
+            return see_other(url_for(".address_domicile", **carried()))
         return see_other(next_url("applicant.work"))
     return render_page("applicant/domicile.html", form=form, application=g.application)
 

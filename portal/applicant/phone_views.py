@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.applicant import bp
-from portal.applicant.steps import next_url, show_error
+from portal.applicant.steps import carried, next_url, show_error
 from portal.auth.forms import ConfirmForm
 from portal.domain import DomainError
 from portal.forms.contact import CodeForm, PhoneForm
@@ -25,7 +25,7 @@ def phone():
         except DomainError as error:
             show_error(form, error)
         else:
-            return see_other(url_for(".phone_code", **request.args))
+            return see_other(url_for(".phone_code", **carried()))
     return render_page("applicant/phone.html", form=form, application=g.application)
 
 
@@ -45,10 +45,11 @@ def phone_code():
             flash(_("Your mobile number is verified."), "success")
             return see_other(next_url("applicant.task_list"))
     otp = phones.latest_code(application)
+    dead = phones.dead_code_reason(otp)
     return render_page(
         "applicant/phone_code.html", form=form, application=application, masked=mask(application.phone),
-        code_expires=phones.expires_at(otp) if otp else None, allowance=phones.allowance(application.phone, request.remote_addr),
-        resend_form=ConfirmForm(),
+        code_expires=None if dead else phones.expires_at(otp), code_dead=dead,
+        allowance=phones.allowance(application.phone, request.remote_addr), resend_form=ConfirmForm(),
     )
 
 
@@ -63,4 +64,4 @@ def phone_resend():
             flash(error.message, "error")
         else:
             flash(_("We have sent a new code. Earlier codes no longer work."), "success")
-    return see_other(url_for(".phone_code", **request.args))
+    return see_other(url_for(".phone_code", **carried()))

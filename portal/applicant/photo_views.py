@@ -3,20 +3,24 @@
 from flask import current_app, flash, g, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from werkzeug.exceptions import RequestEntityTooLarge
 
-from portal.applicant import bp
-from portal.applicant.steps import show_error
+from portal.applicant import bp, load_application
+from portal.applicant.steps import carried, show_error
 from portal.domain import DomainError
+from portal.errors import render_error
 from portal.forms.contact import PhotoForm
 from portal.htmx import see_other
 from portal.rendering import render_page
+from portal.roles import APPLICANT
 from portal.security import allows_upload
-from portal.services.photos import KINDS, photos_of, save_photo
+from portal.services.photos import KINDS, PROBLEMS, photos_of, save_photo
 
 
 def photos_page(failed=None, status=200):
-    """Both upload forms; the one that failed keeps its message."""
-    uploads = {kind: failed if failed and failed._prefix == f"{kind}-" else PhotoForm(prefix=kind) for kind in KINDS}
+    """Both upload forms; the one that failed keeps its message (the other is blank: it was not sent)."""
+    uploads = {kind: failed if failed and failed._prefix == f"{kind}-" else PhotoForm(prefix=kind, formdata=None)
+               for kind in KINDS}
     return render_page("applicant/photos.html", status=status, uploads=uploads, form=failed,
                        photos=photos_of(g.application), application=g.application)
 
@@ -42,8 +46,26 @@ def photo_upload(kind):
             show_error(form, error)
             return photos_page(failed=form)
         flash(_("Photo saved."), "success")
-        if request.args.get("dari") == "periksa":
+        if carried():
             return see_other(url_for(".check"))
         done = len(photos_of(g.application)) == len(KINDS)
         return see_other(url_for(".task_list" if done else ".photos"))
     return photos_page(failed=form)
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def upload_too_large(error):
+    """A photo over the limit (sent whole without JavaScript): the photo page again, the message at its field.
+
+    The body is refused before the view and its guard run, so the applicant is checked here.
+    """
+    kind = (request.view_args or {}).get("kind")
+    applicant = current_user.is_authenticated and current_user.role == APPLICANT
+    if request.endpoint != "applicant.photo_upload" or kind not in KINDS or not applicant:
+        return render_error(error)
+    sent = load_application()
+    if sent is not None:
+        return sent
+    form = PhotoForm(prefix=kind, formdata=None)  # the body cannot be read: it is over the limit
+    form.photo.errors = [PROBLEMS["too_large"]]
+    return photos_page(failed=form, status=413)

@@ -3,13 +3,13 @@
 from flask import flash, g, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from wtforms import BooleanField
 from wtforms.validators import DataRequired
 
 from portal.applicant.tasks import ready_to_send
 from portal.applicant import bp
 from portal.email import send_email
+from portal.forms.base import Form
 from portal.htmx import see_other
 from portal.models import db
 from portal.rendering import render_page
@@ -19,7 +19,7 @@ from portal.services.photos import photos_of
 from portal.sms import send_sms
 
 
-class SendForm(FlaskForm):
+class SendForm(Form):
     declaration = BooleanField(
         _l("I declare that the information I have given is true and complete, and I am eligible for Prakerja."),
         validators=[DataRequired(_l("Tick the declaration to send your application"))],

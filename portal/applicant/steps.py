@@ -8,18 +8,27 @@ from portal.htmx import see_other
 from portal.rendering import render_page
 
 
+def carried():
+    """The only query parameter wizard links pass on: dari=periksa, when a step was opened from the check page."""
+    return {"dari": "periksa"} if request.args.get("dari") == "periksa" else {}
+
+
 def next_url(endpoint, **values):
     """Where Continue leads: back to the check page when the step was opened from there, else the next step."""
-    if request.args.get("dari") == "periksa":
+    if carried():
         return url_for("applicant.check")
     return url_for(endpoint, **values)
 
 
 def show_error(form, error):
-    """Put a rule's message next to its field; one for no field goes up to the blueprint's handler."""
-    if error.field is None:
+    """Put a rule's message next to its field, or in the error summary when it names none; "already sent"
+    (another tab sent the application meanwhile) goes up to the blueprint's handler and the task list."""
+    if error.message is DomainError.SENT:
         raise error
-    form[error.field].errors.append(error.message)
+    if error.field in form:
+        form[error.field].errors.append(error.message)
+    else:  # a rule about the whole application: the error summary shows it
+        form.form_errors.append(error.message)
 
 
 def run_step(form, template, save, next_endpoint, **context):

@@ -1,12 +1,16 @@
 """Account forms: register, log in, verify, reset. Messages are instructions (GOV.UK style)."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField
 from wtforms.validators import DataRequired, Email, Length, ValidationError
 
+from portal.forms.base import Form
 from portal.forms.fields import name_field, strip
 from portal.services import passwords
+
+
+PASSWORD_LENGTH = _l("Password must be between %(min)d and %(max)d characters",
+                     min=passwords.MIN_LENGTH, max=passwords.MAX_LENGTH)
 
 
 def email_field():
@@ -15,7 +19,7 @@ def email_field():
         filters=[strip],
         validators=[
             DataRequired(_l("Enter your email address")),
-            Length(max=254, message=_l("Email address must be 254 characters or fewer")),
+            Length(max=254, message=_l("Email address must be %(max)d characters or fewer")),
             Email(_l("Enter an email address in the correct format, like nama@contoh.com"), check_deliverability=False),
         ],
         render_kw={"autocomplete": "email", "spellcheck": "false", "autocapitalize": "none"},
@@ -25,14 +29,11 @@ def email_field():
 def new_password_field(label=_l("Password")):
     return PasswordField(
         label,
-        description=_l("At least 8 characters. A few words you will remember make a strong password."),
+        description=_l("At least %(min)d characters. A few words you will remember make a strong password.",
+                        min=passwords.MIN_LENGTH),
         validators=[
             DataRequired(_l("Enter a password")),
-            Length(
-                min=passwords.MIN_LENGTH,
-                max=passwords.MAX_LENGTH,
-                message=_l("Password must be between 8 and 128 characters"),
-            ),
+            Length(min=passwords.MIN_LENGTH, max=passwords.MAX_LENGTH, message=PASSWORD_LENGTH),
         ],
         render_kw={"autocomplete": "new-password"},
     )
@@ -47,9 +48,9 @@ def validate_not_common(form, field):
         raise ValidationError(_l("This password is too common and easy to guess. Choose a different one"))
 
 
-class RegisterForm(FlaskForm):
+class RegisterForm(Form):
     full_name = name_field(
-        _l("Full name"), _l("Enter your full name"), _l("Full name must be 100 characters or fewer")
+        _l("Full name"), _l("Enter your full name"), _l("Full name must be %(max)d characters or fewer")
     )
     email = email_field()
     password = new_password_field()
@@ -59,26 +60,26 @@ class RegisterForm(FlaskForm):
         validate_not_common(self, field)
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = email_field()
     password = PasswordField(
         _l("Password"),
         validators=[
             DataRequired(_l("Enter your password")),
-            Length(max=passwords.MAX_LENGTH, message=_l("Password must be between 8 and 128 characters")),
+            Length(max=passwords.MAX_LENGTH, message=PASSWORD_LENGTH),
         ],
         render_kw={"autocomplete": "current-password"},
     )
     show_password = show_password_field()
 
 
-class EmailForm(FlaskForm):
+class EmailForm(Form):
     """One email address: forgotten password, change of address."""
 
     email = email_field()
 
 
-class NewPasswordForm(FlaskForm):
+class NewPasswordForm(Form):
     password = new_password_field(_l("New password"))
     show_password = show_password_field()
 
@@ -86,5 +87,5 @@ class NewPasswordForm(FlaskForm):
         validate_not_common(self, field)
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     """A button that POSTs: resend, log out."""

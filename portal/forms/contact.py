@@ -1,15 +1,15 @@
 """The mobile number and its SMS code, shared by the applicant wizard and officer screens."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import StringField, ValidationError
 
+from portal.forms.base import Form
 from portal.forms.fields import strip
 from portal.rules.phone import check_mobile
 
 
-class PhoneForm(FlaskForm):
+class PhoneForm(Form):
     phone = StringField(
         _l("Mobile number"),
         description=_l("We will send a 6-digit code to it by SMS. For example, 0812 3456 7890"),
@@ -24,7 +24,7 @@ class PhoneForm(FlaskForm):
             raise ValidationError(problem)
 
 
-class CodeForm(FlaskForm):
+class CodeForm(Form):
     code = StringField(
         _l("Code from the SMS"),
         description=_l("6 digits. You can paste the code, or the whole SMS"),
@@ -33,7 +33,7 @@ class CodeForm(FlaskForm):
     )
 
 
-class PhotoForm(FlaskForm):
+class PhotoForm(Form):
     """One photo upload; built with prefix="ktp" or "selfie" so both fit on one page."""
 
     photo = FileField(_l("Choose or take a photo"), render_kw={"accept": "image/*"})

@@ -1,11 +1,12 @@
-"""Fields the stock WTForms set lacks: a GOV.UK day/month/year date, a digits-only number."""
+"""Fields the stock WTForms set lacks (a GOV.UK day/month/year date, a digits-only number), and text filters."""
 
+import re
 import unicodedata
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from wtforms import Field, SelectChoice, SelectMultipleField, StringField, ValidationError
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, Length, StopValidation
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal.rules.nik import clean_number
@@ -15,6 +16,8 @@ class DateInputField(Field):
     """Three boxes, <name>-day, <name>-month and <name>-year, read as one date (GOV.UK date input)."""
 
     PARTS = ("day", "month", "year")
+    # Digits each box may hold: a longer number is not a date, and would overflow date().
+    DIGITS = {"day": re.compile(r"[0-9]{1,2}"), "month": re.compile(r"[0-9]{1,2}"), "year": re.compile(r"[0-9]{4}")}
 
     def __init__(self, label=None, validators=None, name_in_message=_l("Date"), **kwargs):
         super().__init__(label, validators, **kwargs)
@@ -29,12 +32,17 @@ class DateInputField(Field):
         if self.data:
             self.parts = {"day": str(self.data.day), "month": str(self.data.month), "year": str(self.data.year)}
         if formdata is not None and any(f"{self.name}-{part}" in formdata for part in self.PARTS):
-            self.parts = {part: formdata.get(f"{self.name}-{part}", "").strip() for part in self.PARTS}
+            self.raw_data = [formdata.get(f"{self.name}-{part}", "") for part in self.PARTS]
+            # Full-width digits (some phone keyboards) read as ASCII ones.
+            self.parts = {part: unicodedata.normalize("NFKC", visible_text(typed)).strip()
+                          for part, typed in zip(self.PARTS, self.raw_data)}
             self.data = None
-            self.raw_data = [self.parts[part] for part in self.PARTS]
 
     def pre_validate(self, form):
         if self.raw_data is None and self.data:
+            return
+        if any(hidden_in(typed) for typed in self.raw_data or ()):
+            self.errors.append(hidden_message(self.label.text))
             return
         day, month, year = (self.parts[part] for part in self.PARTS)
         if not (day or month or year):
@@ -45,7 +53,7 @@ class DateInputField(Field):
             names = {"day": _l("a day"), "month": _l("a month"), "year": _l("a year")}
             self.errors.append(_l("%(what)s must include %(part)s", what=self.name_in_message, part=names[missing[0]]))
             return
-        if not (day.isdigit() and month.isdigit() and year.isdigit()) or len(year) != 4:
+        if not all(self.DIGITS[part].fullmatch(self.parts[part]) for part in self.PARTS):
             self.errors.append(_l("%(what)s must be a real date, like 27 3 1995", what=self.name_in_message))
             return
         try:
@@ -66,7 +74,7 @@ class NumberField(StringField):
 
     def _value(self):
         """Show what was typed, separators and all, so a mistake is easy to find."""
-        return self.raw_data[0] if self.raw_data else (self.data or "")
+        return visible_text(self.raw_data[0]) if self.raw_data else (self.data or "")
 
 
 class CheckboxesField(SelectMultipleField):
@@ -78,6 +86,42 @@ class CheckboxesField(SelectMultipleField):
 
 def strip(value):
     return value.strip() if isinstance(value, str) else value
+
+
+def hidden(ch, keep=""):
+    """A character no text field takes: a control character (NUL, tab, line break...) or a Unicode noncharacter.
+
+    PostgreSQL cannot store NUL, and the others cannot be shown in a page; `keep` lets a text area have tabs
+    and line breaks.
+    """
+    code = ord(ch)
+    return ch not in keep and (
+        unicodedata.category(ch) in ("Cc", "Cs") or 0xFDD0 <= code <= 0xFDEF or (code & 0xFFFE) == 0xFFFE
+    )
+
+
+def hidden_in(text, keep=""):
+    return isinstance(text, str) and any(hidden(ch, keep) for ch in text)
+
+
+def visible_text(value, keep=""):
+    """The text without the characters `hidden` refuses (a filter: what is shown again is what can be)."""
+    return "".join(ch for ch in value if not hidden(ch, keep)) if isinstance(value, str) else value
+
+
+def hidden_message(label):
+    return _l("%(label)s had hidden characters, such as tabs or line breaks. We have removed them: check it and "
+              "continue", label=label)
+
+
+def refuse_hidden(keep=""):
+    """A first validator: what was sent had hidden characters, so the (cleaned) answer must be checked again."""
+
+    def check(form, field):
+        if any(hidden_in(typed, keep) for typed in field.raw_data or ()):
+            raise StopValidation(hidden_message(field.label.text))
+
+    return check
 
 
 def name_field(label, required, too_long, max_length=100, description=None, autocomplete="name"):

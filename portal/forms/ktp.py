@@ -1,9 +1,9 @@
 """The KTP step: NIK, date of birth and family card number, checked against each other."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import ValidationError
 
+from portal.forms.base import Form
 from portal.forms.fields import DateInputField, NumberField
 from portal.rules.eligibility import age_problem
 from portal.rules.nik import check_kk, check_nik
@@ -11,7 +11,7 @@ from portal.rules.nik import check_kk, check_nik
 NUMBER_INPUT = {"inputmode": "numeric", "autocomplete": "off", "spellcheck": "false", "maxlength": "24"}
 
 
-class KtpForm(FlaskForm):
+class KtpForm(Form):
     nik = NumberField(
         _l("NIK (Nomor Induk Kependudukan)"),
         description=_l("The 16-digit number at the top of your e-KTP"),
@@ -43,6 +43,9 @@ class KtpForm(FlaskForm):
         self.nik_check = check_nik(self.nik.data, born)
         if self.nik_check.errors:
             self.nik.errors.append(self.nik_check.errors[0])
+            if self.nik_check.date_mismatch:
+                # The typo may be in either; the date boxes are marked too, and the summary links once, to the NIK.
+                self.birth_date.errors.append(self.nik_check.errors[0])
             return False
         return valid
 

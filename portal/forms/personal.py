@@ -3,32 +3,32 @@
 import re
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp, ValidationError
 
 from portal import choices
+from portal.forms.base import Form
 from portal.forms.fields import CheckboxesField, NumberField, name_field, options, strip
 from portal.rules import regions
 
 
-class NameForm(FlaskForm):
+class NameForm(Form):
     full_name = name_field(
         _l("Full name as on your KTP"),
         _l("Enter your full name as it is written on your KTP"),
-        _l("Full name must be 100 characters or fewer"),
+        _l("Full name must be %(max)d characters or fewer"),
     )
     birth_place = name_field(
         _l("Place of birth"),
         _l("Enter your place of birth"),
-        _l("Place of birth must be 60 characters or fewer"),
+        _l("Place of birth must be %(max)d characters or fewer"),
         max_length=60,
         description=_l("The town or regency written on your KTP"),
         autocomplete="off",
     )
 
 
-class AddressForm(FlaskForm):
+class AddressForm(Form):
     """An address by Kemendagri region codes; each region list depends on the one above it."""
 
     province = SelectField(_l("Province"), validate_choice=False)
@@ -40,24 +40,24 @@ class AddressForm(FlaskForm):
         filters=[strip],
         validators=[
             DataRequired(_l("Enter your street, house number or hamlet")),
-            Length(max=120, message=_l("Street must be 120 characters or fewer")),
+            Length(max=120, message=_l("Street must be %(max)d characters or fewer")),
         ],
         render_kw={"autocomplete": "address-line1"},
     )
     rt = NumberField(
         _l("RT"),
-        validators=[Optional(), Regexp(r"^\d{1,3}$", message=_l("RT must be a number of up to 3 digits, like 003"))],
+        validators=[Optional(), Regexp(r"^[0-9]{1,3}$", message=_l("RT must be a number of up to 3 digits, like 003"))],
         render_kw={"inputmode": "numeric", "maxlength": "3"},
     )
     rw = NumberField(
         _l("RW"),
-        validators=[Optional(), Regexp(r"^\d{1,3}$", message=_l("RW must be a number of up to 3 digits, like 011"))],
+        validators=[Optional(), Regexp(r"^[0-9]{1,3}$", message=_l("RW must be a number of up to 3 digits, like 011"))],
         render_kw={"inputmode": "numeric", "maxlength": "3"},
     )
     postal_code = NumberField(
         _l("Postal code"),
         description=_l("Filled in from the village when we know it"),
-        validators=[Optional(), Regexp(r"^\d{5}$", message=_l("Postal code must be 5 digits"))],
+        validators=[Optional(), Regexp(r"^[0-9]{5}$", message=_l("Postal code must be 5 digits"))],
         render_kw={"inputmode": "numeric", "maxlength": "5", "autocomplete": "postal-code"},
     )
 
@@ -100,7 +100,7 @@ class AddressForm(FlaskForm):
         return valid
 
 
-class DomicileForm(FlaskForm):
+class DomicileForm(Form):
     domicile_same = RadioField(
         _l("Do you live at the address on your KTP?"),
         choices=options([("yes", _l("Yes")), ("no", _l("No, I live somewhere else"))]),
@@ -108,7 +108,7 @@ class DomicileForm(FlaskForm):
     )
 
 
-class WorkForm(FlaskForm):
+class WorkForm(Form):
     education = RadioField(
         _l("Highest education you finished"),
         choices=options(choices.EDUCATION),
@@ -121,7 +121,7 @@ class WorkForm(FlaskForm):
     )
 
 
-class DeclarationsForm(FlaskForm):
+class DeclarationsForm(Form):
     not_in_education = BooleanField(
         _l("I am not at school, college or university now"),
         validators=[DataRequired(_l("You can only join Prakerja if you are not in formal education now"))],

@@ -30,11 +30,11 @@ def age_problem(born, on=None):
     if born > on:
         return _l("Date of birth must be in the past")
     if born.year < OLDEST_BIRTH_YEAR:
-        return _l("Date of birth must be after 1900")
+        return _l("Date of birth must be after %(year)d", year=OLDEST_BIRTH_YEAR)
     adult_on = birthday(born, MIN_AGE)
     if adult_on > on:
         return _l(
-            "You must be at least 18 years old to join Prakerja. You can register from %(day)s",
-            day=format_date(adult_on, "d MMMM yyyy"),
+            "You must be at least %(age)d years old to join Prakerja. You can register from %(day)s",
+            age=MIN_AGE, day=format_date(adult_on, "d MMMM yyyy"),
         )
     return None

@@ -4,6 +4,7 @@ NIK = province(2) regency(2) district(2) birth date DDMMYY, day + 40 for women, 
 """
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Optional
@@ -25,11 +26,17 @@ class NikCheck:
     sex: Optional[str] = None  # "L" or "P"
     birth_date: Optional[date] = None
     district: Optional[str] = None  # "Cibinong, Kabupaten Bogor, Jawa Barat" when the code is known
+    date_mismatch: bool = False  # the NIK holds another birth date than the one entered (its error comes first)
 
 
 def clean_number(value):
-    """Drop the spaces, dots and dashes people type between digit groups."""
-    return SEPARATORS.sub("", value or "")
+    """Drop the spaces, dots and dashes people type between digit groups; full-width digits become ASCII."""
+    return SEPARATORS.sub("", unicodedata.normalize("NFKC", value or ""))
+
+
+def only_digits(text):
+    """0 to 9 only: str.isdigit() also takes superscripts and other scripts' digits."""
+    return text.isascii() and text.isdigit()
 
 
 def check_nik(value, birth_date=None, today=None):
@@ -39,7 +46,7 @@ def check_nik(value, birth_date=None, today=None):
     if not digits:
         result.errors.append(_l("Enter your NIK"))
         return result
-    if not digits.isdigit():
+    if not only_digits(digits):
         result.errors.append(_l("NIK must only include numbers 0 to 9"))
         return result
     if len(digits) != 16:
@@ -55,6 +62,7 @@ def check_nik(value, birth_date=None, today=None):
     if birth_date and (birth_date.day, birth_date.month, birth_date.year % 100) != (
         result.birth_date.day, result.birth_date.month, result.birth_date.year % 100
     ):
+        result.date_mismatch = True
         result.errors.append(
             _l(
                 "The date of birth in your NIK (%(nik_date)s) is not the date of birth you entered (%(entered)s). Check both against your KTP",
@@ -81,7 +89,7 @@ def check_kk(value):
     digits = clean_number(value)
     if not digits:
         return digits, _l("Enter your family card (KK) number")
-    if not digits.isdigit():
+    if not only_digits(digits):
         return digits, _l("KK number must only include numbers 0 to 9")
     if len(digits) != 16:
         return digits, _l("KK number must be 16 digits; you entered %(count)d", count=len(digits))

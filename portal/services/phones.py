@@ -15,6 +15,7 @@ from portal.domain import DomainError
 from portal.models import Application, OtpCode, SmsLog, db, utcnow
 from portal.services.applications import update, write
 from portal.sms import send_sms
+from portal.units import duration
 
 
 DEAD_CODE = _l("This code can no longer be used. Ask for a new code")
@@ -87,6 +88,17 @@ def expires_at(otp):
     return otp.created_at + timedelta(minutes=current_app.config["OTP_VALID_MINUTES"])
 
 
+def dead_code_reason(otp):
+    """Why the latest code can no longer be entered (expired, or too many wrong tries), or None while it works."""
+    config = current_app.config
+    if otp is None or otp.attempts >= config["OTP_MAX_ATTEMPTS"]:
+        return DEAD_CODE
+    if utcnow() >= expires_at(otp):
+        return _l("This code has expired: codes work for %(duration)s. Ask for a new code",
+                  duration=duration(config["OTP_VALID_MINUTES"] * 60))
+    return None
+
+
 def verify_code(application, actor, typed):
     """Accept the code for the application's number, or say plainly why not."""
     config = current_app.config
@@ -99,10 +111,9 @@ def verify_code(application, actor, typed):
     if not (code.isdigit() and len(code) == 6):
         raise DomainError(_l("The code must be 6 digits"), field="code")
     otp = latest_code(application)
-    if otp is None:
-        raise DomainError(DEAD_CODE, field="code")
-    if utcnow() >= expires_at(otp):
-        raise DomainError(_l("This code has expired: codes work for 10 minutes. Ask for a new code"), field="code")
+    dead = dead_code_reason(otp)
+    if dead:
+        raise DomainError(dead, field="code")
     # The try is counted before the code is compared, and only while tries are left, so parallel guesses
     # cannot get more than OTP_MAX_ATTEMPTS comparisons between them.
     counted = (OtpCode.update(attempts=OtpCode.attempts + 1)
@@ -113,7 +124,8 @@ def verify_code(application, actor, typed):
     if not hmac.compare_digest(otp.code_hash, code_hash(application.id, otp.phone, code)):
         left = config["OTP_MAX_ATTEMPTS"] - OtpCode.select(OtpCode.attempts).where(OtpCode.id == otp.id).scalar()
         if left <= 0:
-            raise DomainError(_l("The code was wrong 5 times. Ask for a new code"), field="code")
+            raise DomainError(_l("The code was wrong %(count)d times. Ask for a new code",
+                                 count=config["OTP_MAX_ATTEMPTS"]), field="code")
         raise DomainError(_l("The code is not correct. You have %(left)d tries left", left=left), field="code")
     try:
         with db.atomic():

@@ -1,5 +1,6 @@
 """Photo rules: process an upload, store it, replace the old one; specific messages for each problem."""
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from portal.domain import DomainError
@@ -7,11 +8,12 @@ from portal.images import PhotoProblem, process_photo
 from portal.models import Photo, db
 from portal.services.applications import write
 from portal.storage import storage
+from portal.units import size_setting
 
 KINDS = ("ktp", "selfie")
 PROBLEMS = {
     "empty": _l("Select a photo"),
-    "too_large": _l("The photo must be smaller than 10 MB"),
+    "too_large": _l("The photo must be %(size)s or smaller", size=size_setting("UPLOAD_MAX_BYTES")),
     "not_image": _l("The file must be a photo (JPG, PNG or WebP)"),
     "too_many_pixels": _l("The photo is too large to open. Take it again with your phone camera"),
     "damaged": _l("The photo did not arrive whole. Upload it again"),
@@ -27,7 +29,7 @@ def save_photo(application, actor, kind, data):
     if application.is_submitted:
         raise DomainError(DomainError.SENT)  # before the work of processing the photo; checked again below
     try:
-        processed = process_photo(data)
+        processed = process_photo(data, max_bytes=current_app.config["UPLOAD_MAX_BYTES"])
     except PhotoProblem as problem:
         raise DomainError(PROBLEMS[problem.code], field="photo")
     store = storage()

@@ -1,11 +1,11 @@
 """Staff sign-in and authenticator forms; the password fields are the applicant ones (portal.auth.forms)."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import DataRequired, Length, Regexp
 
 from portal.auth.forms import LoginForm
+from portal.forms.base import Form
 from portal.forms.fields import strip
 
 
@@ -22,7 +22,7 @@ class StaffLoginForm(LoginForm):
     )
 
 
-class EnrolForm(FlaskForm):
+class EnrolForm(Form):
     code = StringField(
         _l("Code from the app"),
         description=_l("6 digits, like 123456."),
