@@ -20,6 +20,8 @@ PROXY_COUNT = 0
 SESSION_IDLE_MINUTES = 15
 SESSION_MAX_HOURS = 12
 SESSION_WARN_SECONDS = 120
+# A session's "last seen" time is written at most this often, so most page views do not write.
+SESSION_TOUCH_SECONDS = 60
 PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
 
 # Plain forms are small; upload routes raise their own limit.

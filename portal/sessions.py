@@ -1,45 +1,92 @@
-"""Login sessions: renewed at login, idle limit 15 minutes, absolute limit 12 hours (DESIGN.md 5)."""
+"""Login sessions (DESIGN.md 5): a row on the server per login, ended by logging out, a password reset,
+15 minutes idle or 12 hours. The signed cookie carries only the account id and the session's random key,
+so a copy of the cookie dies with the row.
+"""
 
+import hashlib
+import secrets
 import time
+from datetime import datetime, timedelta, timezone
 
-from flask import current_app, flash, request, session, url_for
+from flask import current_app, flash, g, request, session, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 
 from portal.extensions import login_manager
 from portal.htmx import see_other
-from portal.models import Account
+from portal.models import Account, LoginSession
+
+SESSION_KEY = "sid"
+
+
+def now():
+    """Naive UTC now, read from time.time() so that tests can move the clock."""
+    return datetime.fromtimestamp(time.time(), tz=timezone.utc).replace(tzinfo=None)
+
+
+def key_hash(key):
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def ends_at(row):
+    """When a login session ends unless it is used again: idle limit or absolute limit, whichever is first."""
+    config = current_app.config
+    return min(row.last_seen_at + timedelta(minutes=config["SESSION_IDLE_MINUTES"]),
+               row.created_at + timedelta(hours=config["SESSION_MAX_HOURS"]))
 
 
 @login_manager.user_loader
-def load_account(session_id):
-    """Load the account for a session id "<id>.<epoch>"; an old epoch means the session was ended."""
-    account_id, _, epoch = session_id.partition(".")
-    if not (account_id.isdigit() and epoch.isdigit()):
+def load_account(account_id):
+    """The account and its login session in one query; None when the session has ended on the server."""
+    key = session.get(SESSION_KEY)
+    if not (key and account_id.isdigit()):
         return None
-    account = Account.get_or_none(Account.id == int(account_id))
-    if account is None or account.session_epoch != int(epoch):
+    row = (LoginSession.select(LoginSession, Account).join(Account)
+           .where(LoginSession.key_hash == key_hash(key), LoginSession.account == int(account_id)).first())
+    if row is None:
         return None
+    moment = now()
+    if moment >= ends_at(row):
+        row.delete_instance()
+        g.session_timed_out = True
+        return None
+    if (moment - row.last_seen_at).total_seconds() >= current_app.config["SESSION_TOUCH_SECONDS"]:
+        LoginSession.update(last_seen_at=moment).where(LoginSession.id == row.id).execute()
+        row.last_seen_at = moment
+    account = row.account
+    account.login_session = row
     return account
 
 
 def start_session(account):
     """Log an account in with a fresh session, so nothing from before login carries over."""
     session.clear()
+    moment = now()
+    config = current_app.config
+    # Sessions that timed out without a logout are cleared away by the next login of anyone.
+    LoginSession.delete().where(
+        (LoginSession.last_seen_at <= moment - timedelta(minutes=config["SESSION_IDLE_MINUTES"]))
+        | (LoginSession.created_at <= moment - timedelta(hours=config["SESSION_MAX_HOURS"]))
+    ).execute()
+    key = secrets.token_urlsafe(32)
+    account.login_session = LoginSession.create(account=account, key_hash=key_hash(key), created_at=moment,
+                                                last_seen_at=moment)
+    session[SESSION_KEY] = key
     login_user(account)
-    session["started"] = session["seen"] = int(time.time())
 
 
 def end_session():
+    """Log out: delete the session's row, so that no copy of the cookie works, and empty the cookie."""
+    key = session.get(SESSION_KEY)
+    if key:
+        LoginSession.delete().where(LoginSession.key_hash == key_hash(key)).execute()
     logout_user()
     session.clear()
 
 
 def expires_at():
     """Epoch seconds when the current session ends if the user does nothing."""
-    config = current_app.config
-    idle_end = session.get("seen", 0) + config["SESSION_IDLE_MINUTES"] * 60
-    return min(idle_end, session.get("started", 0) + config["SESSION_MAX_HOURS"] * 3600)
+    return ends_at(current_user.login_session).replace(tzinfo=timezone.utc).timestamp()
 
 
 def seconds_left():
@@ -48,14 +95,13 @@ def seconds_left():
 
 
 def enforce_limits():
-    """End a session that was idle too long or is too old; otherwise note this request as activity."""
-    if request.endpoint == "static" or not current_user.is_authenticated:
+    """Forget a login that ended on the server; one that timed out goes to the login page, saying why."""
+    if request.endpoint == "static" or current_user.is_authenticated or "_user_id" not in session:
         return None
-    if time.time() >= expires_at():
-        end_session()
+    session.clear()
+    if g.pop("session_timed_out", False):
         flash(_l("You were logged out because you were inactive for a while. Log in again to continue."), "info")
         return see_other(url_for("auth.login"))
-    session["seen"] = int(time.time())
     return None
 
 

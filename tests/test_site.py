@@ -38,11 +38,11 @@ def test_logged_in_pages_are_not_stored(client, make_account, login):
     assert client.get("/pendaftaran/").headers["Cache-Control"] == "no-store"
 
 
-def test_session_cookie_flags(client, make_account, login):
+def test_session_cookie_flags(app, client, make_account, login):
     make_account()
     cookie = login().headers["Set-Cookie"]
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Secure" not in cookie
-    https = client.post("/masuk", data={"email": "ani@contoh.id", "password": PASSWORD}, base_url="https://localhost")
+    https = app.test_client().post("/masuk", data={"email": "ani@contoh.id", "password": PASSWORD}, base_url="https://localhost")
     assert "Secure" in https.headers["Set-Cookie"]
 
 
@@ -203,7 +203,7 @@ def test_migrations_build_the_schema_the_models_describe(app):
         db.connect(reuse_if_open=True)
         db.drop_tables(ALL_MODELS)
         db.execute_sql("DROP TABLE IF EXISTS schema_migration")
-        assert migrate() == ["0001_initial", "0002_applications", "0003_photos_and_phone"]
+        assert migrate() == ["0001_initial", "0002_applications", "0003_photos_and_phone", "0005_login_sessions"]
         assert not diff_models(db.obj, ALL_MODELS)
         assert migrate() == []
 
@@ -216,7 +216,7 @@ def test_init_db_and_seed_demo_commands(app, runner):
         db.execute_sql("DROP TABLE IF EXISTS schema_migration")
         db.close()
     result = runner.invoke(args=["init-db"])
-    assert result.exit_code == 0 and "0003_photos_and_phone" in result.output
+    assert result.exit_code == 0 and "0005_login_sessions" in result.output
     assert "up to date" in runner.invoke(args=["init-db"]).output
     result = runner.invoke(args=["seed-demo"])
     assert "budi@contoh.id" in result.output and result.exit_code == 0
