@@ -4,12 +4,14 @@ import time
 
 from urllib.parse import urlsplit
 
-from flask import current_app, flash, request
+from flask import current_app, flash, g, request
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from peewee import InterfaceError, OperationalError, PeeweeException
+from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 
-from portal.extensions import limiter
+from portal.extensions import limiter, login_manager
 from portal.htmx import see_other
 from portal.navigation import local_path
 from portal.rendering import render_page
@@ -22,7 +24,11 @@ TITLES = {
     413: _l("What you sent is too large"),
     429: _l("Too many attempts"),
     500: _l("Sorry, there is a problem with the service"),
+    503: _l("Sorry, the service is not available right now"),
 }
+# A fault may strike after some answers were stored, so the page promises nothing either way.
+FAULT = _l("There is a problem with the service. Your answers on this page may not have been saved. "
+           "Try again in a few minutes.")
 MESSAGES = {
     400: _l("Go back and try again."),
     403: _l("If you think you should have access, log in with the right account."),
@@ -30,7 +36,8 @@ MESSAGES = {
     405: _l("Go back to the previous page and use the buttons on it."),
     413: _l("Go back and send less. Forms are limited to 64 KB; photos to 10 MB."),
     429: _l("For your security we have paused this for a while."),
-    500: _l("Try again later. Nothing you entered on this page has been saved."),
+    500: FAULT,
+    503: FAULT,
 }
 
 
@@ -38,14 +45,37 @@ def render_error(error):
     """Render the error page for an HTTP error code; a 429 says when to try again."""
     code = error.code if isinstance(error, HTTPException) and error.code in TITLES else 500
     headers = {}
-    retry_at = None
-    if code == 429 and limiter.current_limit:
-        retry_at = limiter.current_limit.reset_at
+    retry_at = retry_time(error) if code == 429 else None
+    if retry_at:
         headers["Retry-After"] = str(max(int(retry_at - time.time()), 1))
+    elif code == 503:
+        headers["Retry-After"] = "60"
+    user_or_anonymous()
     body, status = render_page(
         "errors/error.html", status=code, code=code, title=TITLES[code], message=MESSAGES[code], retry_at=retry_at
     )
     return body, status, headers
+
+
+def retry_time(error):
+    """Epoch seconds when a refused request may be tried again: from our own limits or Flask-Limiter's."""
+    if isinstance(getattr(error, "retry_after", None), int):
+        return time.time() + error.retry_after
+    return limiter.current_limit.reset_at if limiter.current_limit else None
+
+
+def user_or_anonymous():
+    """Load the user for the page header; when the database cannot say who it is, they are shown as unknown."""
+    try:
+        current_user.is_authenticated
+    except PeeweeException:
+        g._login_user = login_manager.anonymous_user()  # where Flask-Login keeps the request's user
+
+
+def database_unavailable(error):
+    """The database cannot be reached: a 503 page that needs no database, and the cause in the log."""
+    current_app.logger.error("database unavailable on %s %s: %s", request.method, request.endpoint, error)
+    return render_error(ServiceUnavailable())
 
 
 def csrf_retry(error):
@@ -67,3 +97,5 @@ def register_error_handlers(app):
     app.register_error_handler(CSRFError, csrf_retry)
     app.register_error_handler(HTTPException, render_error)
     app.register_error_handler(InternalServerError, render_error)
+    app.register_error_handler(OperationalError, database_unavailable)
+    app.register_error_handler(InterfaceError, database_unavailable)

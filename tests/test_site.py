@@ -239,7 +239,7 @@ def test_tokens_never_reach_the_request_log(caplog):
     assert "eyJhIjoxfQ" not in record.getMessage()
 
 
-@pytest.mark.parametrize("code", [400, 403, 404, 405, 413, 429, 500])
+@pytest.mark.parametrize("code", [400, 403, 404, 405, 413, 429, 500, 503])
 def test_every_error_page_speaks_both_languages(app, client, code):
     from flask import abort
 
