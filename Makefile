@@ -5,10 +5,12 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
+# Where links in emails and SMS lead; written once into instance/config.py, which is where to change it.
+BASE_URL ?= http://$(HOST):$(PORT)
 
-.PHONY: run test setup translations messages clean
+.PHONY: run test setup base-url translations messages clean
 
-run: $(VENV)/.run translations instance/config.py
+run: $(VENV)/.run translations base-url
 	$(FLASK) init-db
 	$(FLASK) seed-demo
 	@echo "Portal: http://$(HOST):$(PORT)  (emails are printed here; Ctrl+C stops)"
@@ -19,7 +21,7 @@ run: $(VENV)/.run translations instance/config.py
 test: $(VENV)/.dev translations
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-setup: $(VENV)/.run translations instance/config.py
+setup: $(VENV)/.run translations base-url
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +48,11 @@ instance/config.py:
 	@mkdir -p instance
 	@$(PYTHON) -c "import secrets; print('# Created by make run: this machine only, never commit.'); print(f'SECRET_KEY = {secrets.token_hex(32)!r}')" > $@
 	@echo "Created instance/config.py with a new SECRET_KEY"
+
+# Every link in emails and SMS is built on BASE_URL; a config.py from before the setting gets one too.
+base-url: instance/config.py
+	@grep -q '^BASE_URL' instance/config.py || { echo "BASE_URL = '$(BASE_URL)'" >> instance/config.py; \
+	  echo "BASE_URL = $(BASE_URL) written to instance/config.py (links in emails and SMS lead there)"; }
 
 clean:
 	rm -rf $(VENV) instance/portal.db* instance/huey.db*

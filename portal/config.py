@@ -15,8 +15,15 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 # Cookies are marked Secure automatically on HTTPS requests; True forces it always.
 SESSION_COOKIE_SECURE = False
-# Number of reverse proxies in front of the app whose X-Forwarded-* headers are trusted.
+# The portal's public address, e.g. "https://prakerja.example": every link in emails and SMS is built on
+# it, never on the Host a request names. Required outside debug/tests; `make run` writes one.
+BASE_URL = ""
+# Host names the portal answers to, e.g. ["prakerja.example"] (Flask's check; None answers to any).
+TRUSTED_HOSTS = None
+# Number of reverse proxies in front of the app whose X-Forwarded-For and -Proto headers are trusted.
 PROXY_COUNT = 0
+# Also trust X-Forwarded-Host from them: only if the proxy always sets it itself.
+PROXY_TRUST_HOST = False
 SESSION_IDLE_MINUTES = 15
 SESSION_MAX_HOURS = 12
 SESSION_WARN_SECONDS = 120

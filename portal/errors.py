@@ -5,11 +5,12 @@ import time
 from urllib.parse import urlsplit
 
 from flask import current_app, flash, g, request
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from peewee import InterfaceError, OperationalError, PeeweeException
-from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
+from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError, ServiceUnavailable
 
 from portal.extensions import limiter, login_manager
 from portal.htmx import see_other
@@ -78,6 +79,11 @@ def database_unavailable(error):
     return render_error(ServiceUnavailable())
 
 
+def untrusted_host(error):
+    """A Host outside TRUSTED_HOSTS: a short plain answer, since a page's links cannot be built for it."""
+    return _("This address does not belong to the Prakerja Portal."), 400, {"Content-Type": "text/plain; charset=utf-8"}
+
+
 def csrf_retry(error):
     """An expired or missing form token: send the user back to the form with a note, not an error page."""
     flash(_l("The form expired before you sent it. Please enter your answers again and continue."), "error")
@@ -95,6 +101,7 @@ def form_page():
 
 def register_error_handlers(app):
     app.register_error_handler(CSRFError, csrf_retry)
+    app.register_error_handler(SecurityError, untrusted_host)
     app.register_error_handler(HTTPException, render_error)
     app.register_error_handler(InternalServerError, render_error)
     app.register_error_handler(OperationalError, database_unavailable)

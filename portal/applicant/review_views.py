@@ -12,6 +12,7 @@ from portal.applicant.tasks import ready_to_send
 from portal.applicant import bp
 from portal.email import send_email
 from portal.htmx import see_other
+from portal.links import external_url
 from portal.rendering import render_page
 from portal.rules.phone import mask
 from portal.services import applications
@@ -38,7 +39,7 @@ def check():
         sent, changed = applications.submit(application)
         if changed:
             send_email("application_sent", current_user.email, account=current_user, name=sent.full_name,
-                       reference=sent.reference, status_link=url_for(".task_list", _external=True))
+                       reference=sent.reference, status_link=external_url("applicant.task_list"))
             send_sms(sent.verified_phone, _l("Pendaftaran Prakerja Anda terkirim. Nomor pendaftaran: %(reference)s. "
                                              "Simpan nomor ini.", reference=sent.reference))
         return see_other(url_for(".submitted"))

@@ -9,6 +9,7 @@ from portal.email import send_allowance, send_email
 from portal.domain import DomainError
 from portal.extensions import csrf, form_email, limiter
 from portal.htmx import see_other
+from portal.links import external_url
 from portal.models import Account
 from portal.navigation import local_path
 from portal.rendering import render_page
@@ -47,14 +48,14 @@ def send_signup_email(address):
         return
     owner = Account.by_email(address)
     if owner is None:
-        send_email("register_prompt", address, link=url_for("auth.register", _external=True))
+        send_email("register_prompt", address, link=external_url("auth.register"))
     elif owner.is_verified:
         send_email(
             "account_exists", address, account=owner, name=owner.full_name,
-            login_link=url_for("auth.login", _external=True), reset_link=url_for("auth.forgot", _external=True),
+            login_link=external_url("auth.login"), reset_link=external_url("auth.forgot"),
         )
     else:
-        link = url_for("auth.verify", token=accounts.verification_token(owner), _external=True)
+        link = external_url("auth.verify", token=accounts.verification_token(owner))
         send_email("verify_email", address, account=owner, name=owner.full_name, link=link)
 
 
@@ -200,7 +201,7 @@ def forgot():
         email = form.email.data.lower()
         account = Account.by_email(email)
         if account is not None and not allowance(email, RESET_KINDS)[0]:
-            link = url_for(".reset", token=accounts.reset_token(account), _external=True)
+            link = external_url("auth.reset", token=accounts.reset_token(account))
             send_email("reset_password", email, account=account, name=account.full_name, link=link)
         session["reset_email"] = email
         return see_other(url_for(".forgot_sent"))
@@ -231,7 +232,7 @@ def reset_form():
     if form.validate_on_submit():
         accounts.reset_password(account, form.password.data)
         send_email("password_changed", account.email, account=account, name=account.full_name,
-                   reset_link=url_for(".forgot", _external=True))
+                   reset_link=external_url("auth.forgot"))
         end_session()
         flash(_("Your password has been changed. Log in with your new password."), "success")
         return see_other(url_for(".login"))
