@@ -53,9 +53,16 @@ HUEY_IMMEDIATE = False
 # Flask-Limiter storage: memory:// for one process, redis://host:6379 for several.
 RATELIMIT_STORAGE_URI = "memory://"
 RATELIMIT_HEADERS_ENABLED = True
+# Fixed windows let portal.throttle give back a unit taken for a login that succeeded.
+RATELIMIT_STRATEGY = "fixed-window"
+# Failed logins, counted before the password is checked.
 LOGIN_LIMIT_IP = "30 per 10 minutes"
 LOGIN_LIMIT_ACCOUNT = "5 per 15 minutes"
 FORM_LIMIT_IP = "20 per 10 minutes"
+# Sign-up emails (verification links, resends, changed addresses) per browser session and per new account:
+# with the per-address cap below, one visitor cannot use the forms to mail many addresses.
+EMAIL_LIMIT_SESSION = "6 per hour"
+EMAIL_LIMIT_ACCOUNT = "6 per hour"
 
 EMAIL_LINK_MAX_AGE = 24 * 3600
 RESET_LINK_MAX_AGE = 3600
@@ -78,9 +85,13 @@ OTP_MAX_ATTEMPTS = 5
 SMS_COOLDOWN = 60
 SMS_PER_NUMBER_HOUR = 3
 SMS_PER_NUMBER_DAY = 5
-# Internet centres put many people behind one address, so the per-IP caps are generous.
-SMS_PER_IP_HOUR = 20
-SMS_PER_IP_DAY = 60
+# Codes per application, whatever numbers it tries: one person's typos and retries.
+SMS_PER_ACCOUNT_HOUR = 5
+SMS_PER_ACCOUNT_DAY = 10
+# Per address, only against abuse: an internet centre's 20 PCs, each applicant needing up to 3 codes,
+# send 60 an hour at a busy time, and a mobile network may put thousands of phones behind one address.
+SMS_PER_IP_HOUR = 200
+SMS_PER_IP_DAY = 1000
 
 # console prints SMS to standard output; http sends them to SMS_HTTP_URL (an SMS provider's API).
 SMS_BACKEND = "console"

@@ -1,6 +1,5 @@
 """Rendering a page, or one named block of a template (htmx fragments, email parts)."""
 
-import time
 from datetime import datetime, timezone
 
 from flask import current_app, render_template
@@ -35,11 +34,6 @@ def clock_utc(value):
     return clock(value.replace(tzinfo=timezone.utc).timestamp())
 
 
-def clock_in(seconds):
-    """The local time, to the second, that many seconds from now."""
-    return clock(time.time() + seconds, "HH:mm:ss")
-
-
 def date_long(value):
     """A date as people write it: "5 Desember 1990"."""
     return format_date(value, "d MMMM yyyy") if value else ""
@@ -49,6 +43,6 @@ def init_app(app):
     """Jinja settings, and the filters and globals templates use."""
     env = app.jinja_env
     env.trim_blocks = env.lstrip_blocks = True
-    env.filters.update(clock=clock, clock_utc=clock_utc, clock_in=clock_in, date_long=date_long,
+    env.filters.update(clock=clock, clock_utc=clock_utc, date_long=date_long,
                        choice_label=lambda key, options: choices.label(options, key))
     env.globals.update(choices=choices, regions=regions)

@@ -46,7 +46,7 @@ def phone_code():
     otp = phones.latest_code(application)
     return render_page(
         "applicant/phone_code.html", form=form, application=application, masked=mask(application.phone),
-        code_expires=phones.expires_at(otp) if otp else None, allowance=phones.allowance(application.phone, request.remote_addr),
+        code_expires=phones.expires_at(otp) if otp else None, allowance=phones.allowance(application, application.phone, request.remote_addr),
         resend_form=ConfirmForm(),
     )
 
