@@ -27,7 +27,8 @@ PROXY_TRUST_HOST = False
 SESSION_IDLE_MINUTES = 15
 SESSION_MAX_HOURS = 12
 SESSION_WARN_SECONDS = 120
-# A session's "last seen" time is written at most this often, so most page views do not write.
+# A session's "last seen" time is written at most this often, so most page views do not write; the idle
+# limit then counts from up to this long before the last request, and the page shows that exact time.
 SESSION_TOUCH_SECONDS = 60
 PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
 
