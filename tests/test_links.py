@@ -87,7 +87,7 @@ def test_a_spoofed_forwarded_for_does_not_escape_the_ip_limit(app, client):
 
 
 def test_production_refuses_to_start_without_base_url(tmp_path):
-    settings = {"SECRET_KEY": "a-real-secret", "DATABASE_URL": f"sqlite:///{tmp_path}/x.db"}
+    settings = {"SECRET_KEY": "a-real-secret", "DATABASE_URL": f"sqlite:///{tmp_path}/x.db", "BASE_URL": ""}
     with pytest.raises(SystemExit, match="BASE_URL is not set"):
         create_app(settings)
     for bad in ("prakerja.example", "https://prakerja.example/", "ftp://prakerja.example", "https://x.example/?a=1"):
