@@ -4,7 +4,7 @@ import time
 
 from urllib.parse import urlsplit
 
-from flask import current_app, flash, g, request
+from flask import current_app, flash, g, request, session
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -16,6 +16,7 @@ from portal.extensions import limiter, login_manager
 from portal.htmx import see_other
 from portal.navigation import local_path
 from portal.rendering import render_page
+from portal.security import CLEAR_SITE_DATA
 
 TITLES = {
     400: _l("The request could not be understood"),
@@ -76,7 +77,12 @@ def user_or_anonymous():
 def database_unavailable(error):
     """The database cannot be reached: a 503 page that needs no database, and the cause in the log."""
     current_app.logger.error("database unavailable on %s %s: %s", request.method, request.endpoint, error)
-    return render_error(ServiceUnavailable())
+    body, status, headers = render_error(ServiceUnavailable())
+    if request.endpoint == "auth.logout":
+        # Finish and clear must still empty this shared browser; the server ends the session when idle.
+        session.clear()
+        headers.update(CLEAR_SITE_DATA)
+    return body, status, headers
 
 
 def untrusted_host(error):

@@ -57,6 +57,15 @@ def test_a_form_sent_during_an_outage_is_not_claimed_lost_or_saved(outage):
     assert response.status_code == 503 and FAULT_ID in page and "belum disimpan" not in page
 
 
+def test_finish_and_clear_empties_the_browser_during_an_outage(applicant, outage):
+    cookie = applicant.get_cookie("session").value
+    client = outage().test_client()
+    client.set_cookie("session", cookie)
+    response = client.post("/keluar")
+    assert response.status_code == 503 and response.headers["Clear-Site-Data"] == '"cache", "cookies", "storage"'
+    assert client.get_cookie("session") is None  # the session cookie was deleted
+
+
 def test_the_home_page_renders_during_an_outage(outage):
     """The home page needs no data: it is served (or, while every request still connects, a 503 page)."""
     response = outage().test_client().get("/")

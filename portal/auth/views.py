@@ -17,14 +17,12 @@ from portal.models import Account
 from portal.navigation import local_path
 from portal.rendering import render_page
 from portal.roles import home_endpoint
+from portal.security import CLEAR_SITE_DATA
 from portal.services import accounts
 from portal.sessions import end_session, start_session
 from portal.waits import email_wait
 
 bp = Blueprint("auth", __name__)
-
-CLEAR_SITE_DATA = {"Clear-Site-Data": '"cache", "cookies", "storage"'}
-
 
 def form_limit():
     return current_app.config["FORM_LIMIT_IP"]
