@@ -7,7 +7,7 @@ from flask import Flask, current_app, request
 from flask_babel import get_locale
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from portal import database, logs, rendering, sessions
+from portal import database, logs, outbox, rendering, sessions
 from portal.errors import register_error_handlers
 from portal.extensions import babel, csrf, limiter, login_manager, mail
 from portal.htmx import add_vary, layout
@@ -47,6 +47,7 @@ def create_app(test_config=None):
     logs.install()
     app.before_request(body_limit)  # before CSRFProtect reads the body
     database.init_app(app)
+    outbox.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     csrf.init_app(app)
     login_manager.init_app(app)
@@ -72,14 +73,19 @@ def create_app(test_config=None):
 
 def register_blueprints(app):
     """Each audience's blueprint; a package's view modules are imported so their routes join its bp."""
-    from portal import applicant
+    from portal import admin, applicant, desk, staff
+    from portal.admin import views  # noqa: F401
     from portal.applicant import ktp_views, personal_views, phone_views, photo_views, review_views, tasks_views  # noqa: F401
     from portal.auth.views import bp as auth_bp
     from portal.main.views import bp as main_bp
+    from portal.staff import home_views, setup_views, signin_views  # noqa: F401
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(applicant.bp)
+    app.register_blueprint(staff.bp)
+    app.register_blueprint(admin.bp)
+    app.register_blueprint(desk.bp)
 
 
 def check_secret_key(app):
@@ -138,4 +144,5 @@ def static_max_age(filename):
 def template_globals():
     """Values every template may use."""
     return {"layout": layout(), "locale": str(get_locale()), "session_expires": sessions.expires_at,
-            "session_seconds_left": sessions.seconds_left}
+            "session_seconds_left": sessions.seconds_left, "staff_session": sessions.is_staff_session,
+            "session_login_endpoint": sessions.login_endpoint}

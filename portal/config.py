@@ -30,6 +30,10 @@ SESSION_WARN_SECONDS = 120
 # A session's "last seen" time is written at most this often, so most page views do not write; the idle
 # limit then counts from up to this long before the last request, and the page shows that exact time.
 SESSION_TOUCH_SECONDS = 60
+# Staff work on shared office PCs (DESIGN.md 2.5): their own idle limit, whatever applicants get.
+STAFF_IDLE_MINUTES = 15
+# Seconds a new staff member's set-password link works.
+STAFF_LINK_MAX_AGE = 72 * 3600
 PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
 
 # Plain forms are small; upload routes raise their own limit.
@@ -50,6 +54,13 @@ MAIL_SUPPRESS_SEND = False
 
 # Huey runs jobs in the request when True (tests); the queue itself is chosen in portal.jobs.
 HUEY_IMMEDIATE = False
+# Emails and SMS go through the outbox (portal.outbox). One that fails is tried again OUTBOX_RETRIES times,
+# OUTBOX_RETRY_DELAY seconds apart. While a worker sends one, no other may for OUTBOX_LEASE_SECONDS, so
+# keep it above the longest a send can take (SMS_HTTP_TIMEOUT, a slow SMTP server); the sweep (every
+# minute) queues again any message that has waited that long unsent: lost in a crash, or never queued.
+OUTBOX_RETRIES = 5
+OUTBOX_RETRY_DELAY = 30
+OUTBOX_LEASE_SECONDS = 120
 
 # Flask-Limiter storage: memory:// for one process, redis://host:6379 for several.
 RATELIMIT_STORAGE_URI = "memory://"
@@ -106,5 +117,5 @@ SMS_HTTP_CONTENT_TYPE = "application/json"
 SMS_HTTP_BODY_TEMPLATE = '{"to": "{to}", "text": "{text}"}'
 # Optional header sent with every request, as "Name: value", e.g. "Authorization: Bearer <token>".
 SMS_HTTP_AUTH_HEADER = ""
-# Seconds to wait for the provider; a timeout or any non-2xx answer is retried by Huey (5 times, 30 s apart).
+# Seconds to wait for the provider; a timeout or any non-2xx answer is tried again (OUTBOX_RETRIES).
 SMS_HTTP_TIMEOUT = 10

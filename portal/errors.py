@@ -78,7 +78,7 @@ def database_unavailable(error):
     """The database cannot be reached: a 503 page that needs no database, and the cause in the log."""
     current_app.logger.error("database unavailable on %s %s: %s", request.method, request.endpoint, error)
     body, status, headers = render_error(ServiceUnavailable())
-    if request.endpoint == "auth.logout":
+    if request.endpoint in ("auth.logout", "staff.logout"):
         # Finish and clear must still empty this shared browser; the server ends the session when idle.
         session.clear()
         headers.update(CLEAR_SITE_DATA)

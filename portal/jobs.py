@@ -1,59 +1,78 @@
-"""The Huey queue and its tasks: email now, SMS later.
+"""The Huey queue and every task it runs: delivering one outbox message, and the sweep for the ones left behind.
 
 The queue is chosen here at import, the one place that reads configuration before the app exists,
-because the consumer (`huey_consumer portal.jobs.huey`) imports this module on its own:
-PORTAL_HUEY_URL=redis://... uses Redis; otherwise a SQLite file in instance/.
+because the consumer (`huey_consumer portal.jobs.huey`) imports this module on its own; for the same
+reason every task is defined here, so a freshly started consumer knows them all.
+PORTAL_HUEY_URL=redis://... uses Redis, sqlite:///path a SQLite file there; unset, a SQLite file in instance/.
 """
 
 import functools
 import os
-import sys
+import threading
 
-from flask import current_app, has_app_context
-from flask_mail import Message
-from huey import RedisHuey, SqliteHuey
+from flask import has_app_context
+from huey import RedisHuey, SqliteHuey, crontab
 
-from portal.extensions import mail
+from portal.models import db
 
 INSTANCE_DIR = os.path.join(os.path.dirname(os.path.dirname(__file__)), "instance")
 
 
 def make_huey():
-    """Redis when PORTAL_HUEY_URL names it, else SQLite beside the portal database."""
+    """Redis or a SQLite file, as PORTAL_HUEY_URL says."""
     url = os.environ.get("PORTAL_HUEY_URL", "")
+    # No task returns anything worth keeping, and a stored failure would keep its traceback in the queue.
     if url.startswith("redis://"):
-        return RedisHuey("portal", url=url)
+        return RedisHuey("portal", url=url, results=False)
+    if url.startswith("sqlite:///"):
+        return SqliteHuey("portal", filename=url[len("sqlite:///"):], results=False)
     os.makedirs(INSTANCE_DIR, exist_ok=True)
-    return SqliteHuey("portal", filename=os.path.join(INSTANCE_DIR, "huey.db"))
+    return SqliteHuey("portal", filename=os.path.join(INSTANCE_DIR, "huey.db"), results=False)
 
 
 huey = make_huey()
 _worker_app = None
+_worker_app_lock = threading.Lock()
 
 
-def in_app_context(fn):
-    """Run a task inside an app context, creating the app once per worker process."""
-
-    @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
-        global _worker_app
-        if has_app_context():
-            return fn(*args, **kwargs)
+def worker_app():
+    """The app a worker process runs its tasks in, created on first use."""
+    global _worker_app
+    with _worker_app_lock:
         if _worker_app is None:
             from portal import create_app
 
             _worker_app = create_app()
-        with _worker_app.app_context():
+    return _worker_app
+
+
+def in_app_context(fn):
+    """Run a task in an app context with a database connection; in immediate mode, in the caller's."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        if has_app_context():
+            return fn(*args, **kwargs)
+        app = worker_app()
+        with db.connection_context(), app.app_context():
             return fn(*args, **kwargs)
 
     return wrapper
 
 
-@huey.task(retries=5, retry_delay=30)
+@huey.task()
 @in_app_context
-def deliver_email(subject, recipient, text, html):
-    """Send one email over SMTP, or print it when no mail server is configured."""
-    if current_app.config["MAIL_BACKEND"] == "console":
-        print(f"\n----- email to {recipient}: {subject}\n{text}\n-----", file=sys.stdout, flush=True)
-        return
-    mail.send(Message(subject=subject, recipients=[recipient], body=text, html=html))
+def deliver_message(message_id):
+    """Send one outbox message: the job carries only its id. Its retries and their delay are set when queued."""
+    from portal import outbox  # outbox queues this task, so it is imported only when the task runs
+
+    outbox.deliver(message_id)
+
+
+@huey.periodic_task(crontab())
+@in_app_context
+def sweep_outbox():
+    """Queue again the messages a crash or a lost job left unsent: every minute, and when a consumer starts."""
+    from portal import outbox
+
+    outbox.sweep()

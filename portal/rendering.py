@@ -3,7 +3,7 @@
 from datetime import datetime, timezone
 
 from flask import current_app, render_template
-from flask_babel import format_date, format_time
+from flask_babel import format_date, format_datetime, format_time
 
 from portal import choices
 from portal.rules import regions
@@ -34,6 +34,11 @@ def clock_utc(value):
     return clock(value.replace(tzinfo=timezone.utc).timestamp())
 
 
+def datetime_utc(value):
+    """A naive UTC datetime from the database as local date and time, e.g. "5 Des 2026 14.05"."""
+    return format_datetime(value.replace(tzinfo=timezone.utc), "d MMM yyyy HH:mm")
+
+
 def date_long(value):
     """A date as people write it: "5 Desember 1990"."""
     return format_date(value, "d MMMM yyyy") if value else ""
@@ -43,6 +48,6 @@ def init_app(app):
     """Jinja settings, and the filters and globals templates use."""
     env = app.jinja_env
     env.trim_blocks = env.lstrip_blocks = True
-    env.filters.update(clock=clock, clock_utc=clock_utc, date_long=date_long,
+    env.filters.update(clock=clock, clock_utc=clock_utc, date_long=date_long, datetime_utc=datetime_utc,
                        choice_label=lambda key, options: choices.label(options, key))
     env.globals.update(choices=choices, regions=regions)

@@ -1,6 +1,9 @@
 """Login sessions (DESIGN.md 5): a row on the server per login, ended by logging out, a password reset,
-15 minutes idle or 12 hours. The signed cookie carries only the account id and the session's random key,
+the idle limit or 12 hours. The signed cookie carries only the account id and the session's random key,
 so a copy of the cookie dies with the row.
+
+A session started at the staff entrance is marked as such on its row: it has its own idle limit, sends its
+owner back to /petugas when it ends, and records when the second factor was passed (portal.guards checks it).
 """
 
 import hashlib
@@ -28,11 +31,20 @@ def key_hash(key):
     return hashlib.sha256(key.encode()).hexdigest()
 
 
+def idle_limit(staff):
+    """How long a session may go unused: staff on shared office PCs have their own limit."""
+    return timedelta(minutes=current_app.config["STAFF_IDLE_MINUTES" if staff else "SESSION_IDLE_MINUTES"])
+
+
 def ends_at(row):
     """When a login session ends unless it is used again: idle limit or absolute limit, whichever is first."""
-    config = current_app.config
-    return min(row.last_seen_at + timedelta(minutes=config["SESSION_IDLE_MINUTES"]),
-               row.created_at + timedelta(hours=config["SESSION_MAX_HOURS"]))
+    return min(row.last_seen_at + idle_limit(row.staff),
+               row.created_at + timedelta(hours=current_app.config["SESSION_MAX_HOURS"]))
+
+
+def idle_since(moment, staff):
+    """Sessions of one kind (staff or not) unused for longer than their idle limit at a moment."""
+    return (LoginSession.staff == staff) & (LoginSession.last_seen_at <= moment - idle_limit(staff))
 
 
 @login_manager.user_loader
@@ -45,10 +57,12 @@ def load_account(account_id):
            .where(LoginSession.key_hash == key_hash(key), LoginSession.account == int(account_id)).first())
     if row is None:
         return None
+    if not row.account.is_active:  # deactivation deletes the rows; this covers a request already under way
+        return None
     moment = now()
     if moment >= ends_at(row):
         row.delete_instance()
-        g.session_timed_out = True
+        g.session_timed_out = "staff.login" if row.staff else "auth.login"
         return None
     if (moment - row.last_seen_at).total_seconds() >= current_app.config["SESSION_TOUCH_SECONDS"]:
         LoginSession.update(last_seen_at=moment).where(LoginSession.id == row.id).execute()
@@ -58,21 +72,48 @@ def load_account(account_id):
     return account
 
 
-def start_session(account):
-    """Log an account in with a fresh session, so nothing from before login carries over."""
+def start_session(account, staff=False, second_factor=False):
+    """Log an account in with a fresh session, so nothing from before login carries over.
+
+    `staff` marks a sign-in at the staff entrance; `second_factor` that it was made with a code too.
+    """
+    ended = session.get(SESSION_KEY)
+    if ended:  # a sign-in from a signed-in browser (the second factor set up) replaces its session
+        LoginSession.delete().where(LoginSession.key_hash == key_hash(ended)).execute()
     session.clear()
     moment = now()
-    config = current_app.config
+    max_age = timedelta(hours=current_app.config["SESSION_MAX_HOURS"])
     # Sessions that timed out without a logout are cleared away by the next login of anyone.
     LoginSession.delete().where(
-        (LoginSession.last_seen_at <= moment - timedelta(minutes=config["SESSION_IDLE_MINUTES"]))
-        | (LoginSession.created_at <= moment - timedelta(hours=config["SESSION_MAX_HOURS"]))
+        idle_since(moment, False) | idle_since(moment, True) | (LoginSession.created_at <= moment - max_age)
     ).execute()
     key = secrets.token_urlsafe(32)
-    account.login_session = LoginSession.create(account=account, key_hash=key_hash(key), created_at=moment,
-                                                last_seen_at=moment)
+    account.login_session = LoginSession.create(
+        account=account, key_hash=key_hash(key), created_at=moment, last_seen_at=moment, staff=staff,
+        second_factor_at=moment if second_factor else None,
+    )
     session[SESSION_KEY] = key
     login_user(account)
+
+
+def current_session():
+    """The signed-in user's login session row, or None."""
+    return current_user.login_session if current_user.is_authenticated else None
+
+
+def second_factor_passed():
+    row = current_session()
+    return row is not None and row.second_factor_at is not None
+
+
+def is_staff_session():
+    row = current_session()
+    return row is not None and row.staff
+
+
+def login_endpoint():
+    """Where the owner of this session signs in again."""
+    return "staff.login" if is_staff_session() else "auth.login"
 
 
 def end_session():
@@ -95,13 +136,14 @@ def seconds_left():
 
 
 def enforce_limits():
-    """Forget a login that ended on the server; one that timed out goes to the login page, saying why."""
+    """Forget a login that ended on the server; one that timed out goes to its login page, saying why."""
     if request.endpoint == "static" or current_user.is_authenticated or "_user_id" not in session:
         return None
     session.clear()
-    if g.pop("session_timed_out", False):
+    login = g.pop("session_timed_out", None)
+    if login:
         flash(_l("You were logged out because you were inactive for a while. Log in again to continue."), "info")
-        return see_other(url_for("auth.login"))
+        return see_other(url_for(login))
     return None
 
 

@@ -4,11 +4,11 @@
 - "http" sends it to an SMS provider's HTTP API: SMS_HTTP_URL, SMS_HTTP_METHOD (POST or GET),
   SMS_HTTP_CONTENT_TYPE (application/json or application/x-www-form-urlencoded), SMS_HTTP_BODY_TEMPLATE
   with {to} and {text} placeholders, SMS_HTTP_AUTH_HEADER ("Authorization: Bearer ...") and
-  SMS_HTTP_TIMEOUT in seconds. Any answer but 2xx, or no answer, raises SmsDeliveryError and Huey retries.
+  SMS_HTTP_TIMEOUT in seconds. Any answer but 2xx, or no answer, raises SmsDeliveryError and the outbox tries again.
 
-send_sms() checks the text and queues deliver_sms(); the Huey worker sends it. The text holds a one-time
-code, so it is never logged (the console backend's print is the deliberate development exception), and
-the number is logged only masked.
+send_sms() checks the text and posts it to the outbox (portal.outbox), sealed; the queue's worker calls
+deliver(). The text holds a one-time code, so it is never logged (the console backend's print is the
+deliberate development exception), and the number is logged only masked.
 """
 
 import http.client
@@ -22,7 +22,7 @@ import urllib.request
 from flask import current_app
 from flask_babel import force_locale
 
-from portal.jobs import huey, in_app_context
+from portal import outbox
 from portal.rules.phone import gsm7, mask, sms_length
 
 MAX_SEPTETS = 160  # one SMS; longer texts would be split and billed as several
@@ -33,7 +33,7 @@ PLACEHOLDER = re.compile(r"\{(to|text)\}")
 HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
 
 class SmsDeliveryError(Exception):
-    """The gateway did not accept the SMS; raised inside the task so that Huey retries it.
+    """The gateway did not accept the SMS; raised inside the delivery job so that it is tried again.
 
     Its message never holds the text, the full number or the gateway URL (which may carry an API key).
     """
@@ -53,8 +53,8 @@ def check_text(text):
     return text
 
 
-def send_sms(to_e164, text):
-    """Queue one SMS (plain or lazily translated text) to an E.164 number.
+def send_sms(to_e164, text, kind="notice"):
+    """Post one SMS (plain or lazily translated text) to an E.164 number to the outbox; `kind` names its purpose.
 
     ValueError if the number is not E.164 or the text does not fit one GSM-7 SMS.
     """
@@ -62,14 +62,12 @@ def send_sms(to_e164, text):
         raise ValueError(f"SMS recipient must be an E.164 number like +6281234567890, not {mask(str(to_e164))}")
     with force_locale("id"):  # texts go out in Indonesian whatever language the page was in
         text = check_text(text)
-    deliver_sms(to_e164, text)
+    outbox.post("sms", kind, to=to_e164, text=text)
     current_app.logger.info("sms queued to %s", mask(to_e164))
 
 
-@huey.task(retries=5, retry_delay=30)
-@in_app_context
-def deliver_sms(to, text):
-    """Hand one SMS to the configured gateway (runs in the Huey worker)."""
+def deliver(to, text):
+    """Hand one SMS to the configured gateway (runs in the queue's worker)."""
     gateway().send(to, text)
     current_app.logger.info("sms sent to %s", mask(to))
 

@@ -95,6 +95,7 @@ class SmsGateway:
     def __init__(self):
         self.requests = []
         self.failures = 0
+        self.delay = 0.0  # seconds each answer takes: a slow gateway
         self.lock = threading.Lock()
         self.url = ""
 
@@ -105,24 +106,28 @@ class SmsGateway:
     def record(self, handler):
         length = int(handler.headers.get("Content-Length") or 0)
         body = handler.rfile.read(length).decode("utf-8")
+        time.sleep(self.delay)
         with self.lock:
-            self.requests.append(
-                {"method": handler.command, "path": handler.path, "headers": dict(handler.headers), "body": body}
-            )
+            self.requests.append({"method": handler.command, "path": handler.path, "headers": dict(handler.headers),
+                                  "body": body, "at": time.monotonic()})
             failing = self.failures > 0
             self.failures -= failing
         status, answer = (500, b'{"status": "error"}') if failing else (200, b'{"status": "queued"}')
-        handler.send_response(status)
-        handler.send_header("Content-Type", "application/json")
-        handler.send_header("Content-Length", str(len(answer)))
-        handler.end_headers()
-        handler.wfile.write(answer)
+        try:
+            handler.send_response(status)
+            handler.send_header("Content-Type", "application/json")
+            handler.send_header("Content-Length", str(len(answer)))
+            handler.end_headers()
+            handler.wfile.write(answer)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the sender was killed while waiting for the answer; the SMS counts as taken
 
 
     def clear(self):
         with self.lock:
             self.requests.clear()
             self.failures = 0
+            self.delay = 0.0
 
     def texts_to(self, number):
         """The texts of the SMS sent to a number, oldest first."""
@@ -260,3 +265,57 @@ def english(app):
     """Rules speak through Babel; read their messages in English."""
     with app.test_request_context(headers={"Accept-Language": "en"}):
         yield
+
+
+# A fixed authenticator secret for test staff; codes are made from it with pyotp, as a phone app would.
+STAFF_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
+def create_staff(app, role="officer", email=None, name="Rina Petugas", office_code="DISNAKER-3201", enrolled=True):
+    """A staff account with a password and an authenticator set up (on STAFF_SECRET), in an office for
+    officers and supervisors (made on first use: "DISNAKER-3201", Kabupaten Bogor)."""
+    from portal.models import Account, Office, SecondFactor, utcnow
+    from portal.sealing import seal
+    from portal.services.passwords import hash_password
+
+    with app.app_context():
+        office = None
+        if role in ("officer", "supervisor"):
+            office = Office.get_or_none(Office.code == office_code) or Office.create(
+                code=office_code, name=f"Disnaker {office_code}", kind="regency", region_code="32.01")
+        account = Account.create(
+            email=email or f"{role}@kantor.id", full_name=name, role=role, office=office,
+            password_hash=hash_password(PASSWORD), email_verified_at=utcnow(),
+        )
+        if enrolled:
+            SecondFactor.create(account=account, secret_sealed=seal("totp", STAFF_SECRET), enrolled_at=utcnow())
+        return account
+
+
+@pytest.fixture
+def make_staff(app):
+    """create_staff() for this test's app."""
+    return lambda *args, **kwargs: create_staff(app, *args, **kwargs)
+
+
+def sign_in_staff(client, email, password=PASSWORD, code=None):
+    """Sign a client in at /petugas with the current code; replay protection is reset first so that tests
+    may sign in several times within one 30-second step."""
+    from portal.models import SecondFactor
+
+    with client.application.app_context():
+        SecondFactor.update(last_step=0).execute()
+    return client.post("/petugas", data={"email": email, "password": password, "code": code or totp_code()})
+
+
+def totp_code(secret=STAFF_SECRET, offset=0):
+    """The code an authenticator app shows now (offset in 30-second steps)."""
+    import pyotp
+
+    return pyotp.TOTP(secret).at(time.time() + offset * 30)
+
+
+@pytest.fixture
+def staff_login(app):
+    """sign_in_staff() as a fixture."""
+    return sign_in_staff

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from conftest import PASSWORD
+from conftest import PASSWORD, create_staff, sign_in_staff, totp_code
 from wizard_support import KTP, STEPS, upload, verify_phone
 
 KB = 1024
@@ -89,6 +89,43 @@ BAD_KTP = {"nik": "3201-0145-1290", "birth_date-day": "31", "birth_date-month": 
 COMPLETE = applying(photos=("ktp", "selfie"), phone="verified")
 
 
+def staff_signed_in(role="officer", colleagues=0):
+    """A `given` for staff pages: a staff member (and `colleagues` more accounts) signed in at /petugas."""
+
+    def given(client, email, make_account, sms):
+        for n in range(colleagues):
+            create_staff(client.application, ("officer", "supervisor", "reviewer")[n % 3], f"rekan{n}-{email}",
+                         name=f"Rekan Kerja Nomor {n}", office_code=f"DISNAKER-32{n % 20:02d}")
+        create_staff(client.application, role, email)
+        assert sign_in_staff(client, email).status_code == 303, "staff sign-in failed"
+
+    return given
+
+
+def staff_setting_up(until):
+    """A `given` for the first-time pages: a new staff member who followed the link, and chose a password
+    (until="enrol") and confirmed the authenticator (until="codes")."""
+
+    def given(client, email, make_account, sms):
+        import re
+
+        from portal.services import staff
+
+        app = client.application
+        with app.test_request_context():
+            token = staff.setup_token(staff.create_staff(email, "Budi Baru", "pmo"))
+        client.get(f"/petugas/atur-sandi/{token}")
+        if until == "password":
+            return
+        assert client.post("/petugas/atur-sandi", data={"password": PASSWORD}).status_code == 303
+        if until == "codes":
+            page = client.get("/petugas/autentikator").get_data(as_text=True)
+            secret = re.search(r'id="secret">([A-Z2-7 ]+)<', page).group(1).replace(" ", "")
+            assert client.post("/petugas/autentikator", data={"code": totp_code(secret)}).status_code == 303
+
+    return given
+
+
 @dataclass(frozen=True)
 class Page:
     name: str
@@ -142,6 +179,16 @@ PAGES = [
     Page("check answers", "/pendaftaran/periksa", given=COMPLETE),
     Page("application sent", "/pendaftaran/terkirim",
          given=applying(photos=("ktp", "selfie"), phone="verified", sent=True)),
+    # Staff: the entrance, first-time set-up, home and the administrator's list.
+    Page("staff sign-in", "/petugas"),
+    Page("staff sign-in, errors", "/petugas", method="POST", form={"email": "", "password": "", "code": "x" * 30}),
+    Page("staff set password", "/petugas/atur-sandi", given=staff_setting_up("password")),
+    Page("staff authenticator", "/petugas/autentikator", given=staff_setting_up("enrol")),
+    Page("staff recovery codes", "/petugas/kode-pemulihan", given=staff_setting_up("codes")),
+    Page("staff recovery count", "/petugas/kode-pemulihan", given=staff_signed_in()),
+    Page("staff home", "/petugas/beranda", given=staff_signed_in()),
+    Page("admin: 60 staff", "/admin/", given=staff_signed_in("admin", colleagues=60)),
+    Page("staff signed out", "/petugas/keluar/selesai"),
 ]
 
 

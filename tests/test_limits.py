@@ -104,6 +104,29 @@ def test_successful_logins_do_not_use_up_the_limit(storage, app, make_account):
     assert "mencoba lagi setelah pukul" in refused.get_data(as_text=True)
 
 
+def test_parallel_wrong_sign_ins_at_the_staff_entrance_get_5_checks(storage, slow_hashing, app, make_staff):
+    make_staff()
+    form = {"email": "officer@kantor.id", "password": WRONG, "code": "123456"}
+    with serving(app) as base:
+        codes = post_together(base + "/petugas", [form] * 12)
+        assert sorted(codes) == [200] * 5 + [429] * 7
+        # The same account at the applicant login is refused too: one count for both entrances.
+        [code] = post_together(base + "/masuk", [{"email": "officer@kantor.id", "password": PASSWORD}])
+        assert code == 429
+
+
+def test_staff_sign_ins_that_succeed_do_not_use_up_the_limit(storage, app, make_staff, staff_login):
+    make_staff()
+    client = app.test_client()
+    wrong = {"email": "officer@kantor.id", "password": WRONG, "code": "123456"}
+    for _ in range(4):
+        assert client.post("/petugas", data=wrong).status_code == 200
+    for _ in range(3):  # the officer signs in on three office PCs meanwhile
+        assert staff_login(app.test_client(), "officer@kantor.id").status_code == 303
+    assert client.post("/petugas", data=wrong).status_code == 200
+    assert staff_login(client, "officer@kantor.id").status_code == 429
+
+
 def test_a_form_that_is_not_filled_in_is_not_counted_as_an_attempt(app, make_account):
     make_account()
     client = app.test_client()

@@ -48,6 +48,18 @@ def test_every_sign_up_email_links_to_the_portal(public, client, make_account, m
         assert_all_on(mailbox.to(address), PUBLIC)
 
 
+def test_a_new_staff_members_links_lead_to_the_portal(public, runner, mailbox):
+    """`flask staff add` runs with no request at all: its emailed links are built on BASE_URL too."""
+    runner.invoke(args=["staff", "add-office", "DISNAKER-3201", "Disnaker Bogor", "--kind", "regency",
+                        "--region", "32.01"])
+    result = runner.invoke(args=["staff", "add", "baru@kantor.id", "Budi Baru", "--role", "officer",
+                                 "--office", "DISNAKER-3201"])
+    assert result.exit_code == 0 and PUBLIC + "/petugas/atur-sandi/" in result.output
+    messages = mailbox.to("baru@kantor.id")
+    assert_all_on(messages, PUBLIC)
+    assert PUBLIC + "/petugas" in body(messages[0])
+
+
 def test_behind_a_proxy_forwarded_host_is_ignored_unless_configured(app, make_account, mailbox, app_config):
     make_account()
     app_config.update(BASE_URL=PUBLIC, PROXY_COUNT=1, TRUSTED_HOSTS=["prakerja.example"])

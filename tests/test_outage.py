@@ -66,6 +66,16 @@ def test_finish_and_clear_empties_the_browser_during_an_outage(applicant, outage
     assert client.get_cookie("session") is None  # the session cookie was deleted
 
 
+def test_staff_finish_and_clear_empties_the_browser_during_an_outage(client, make_staff, staff_login, outage):
+    make_staff()
+    staff_login(client, "officer@kantor.id")
+    broken = outage().test_client()
+    broken.set_cookie("session", client.get_cookie("session").value)
+    response = broken.post("/petugas/keluar")
+    assert response.status_code == 503 and response.headers["Clear-Site-Data"] == '"cache", "cookies", "storage"'
+    assert broken.get_cookie("session") is None
+
+
 def test_the_home_page_renders_during_an_outage(outage):
     """The home page needs no data: it is served (or, while every request still connects, a 503 page)."""
     response = outage().test_client().get("/")

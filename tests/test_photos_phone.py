@@ -7,9 +7,9 @@ from datetime import timedelta
 import pytest
 from PIL import Image
 
-from conftest import PASSWORD
+from conftest import PASSWORD, create_staff, sign_in_staff
 from image_support import blurred, card, dark, jpeg, over_exposed
-from portal.models import Account, OtpCode, Photo, SmsLog
+from portal.models import OtpCode, Photo, SmsLog
 from wizard_support import application_of, error_for, PHONE, PHONE_E164, complete_sections, upload, verify_phone
 
 
@@ -92,11 +92,9 @@ def test_photos_are_served_only_to_their_owner_and_staff(app, applicant, make_ac
     assert other.get(url).status_code == 404  # another applicant
     assert other.get(f"/foto/{photo.id + 1}/kecil").status_code == 404
 
-    officer = make_account(email="petugas@contoh.id")
-    with app.app_context():
-        Account.update(role="officer").where(Account.id == officer.id).execute()
+    create_staff(app, "officer")
     staff = app.test_client()
-    staff.post("/masuk", data={"email": "petugas@contoh.id", "password": PASSWORD})
+    sign_in_staff(staff, "officer@kantor.id")
     assert staff.get(url).status_code == 200
 
 

@@ -14,7 +14,7 @@ from portal.sms import (
     ConsoleGateway,
     HttpGateway,
     SmsDeliveryError,
-    deliver_sms,
+    deliver,
     gateway,
     send_sms,
 )
@@ -172,14 +172,14 @@ def test_a_redirect_is_not_followed(ctx, sms_gateway):
 
 def test_a_failed_delivery_is_retried_by_huey_and_then_delivered(ctx, sms_gateway, queue, logs):
     """Huey 3.5's immediate mode runs the task inline, but a failure does not propagate and is not retried
-    inline: Huey logs it and puts the task on its schedule, retry_delay (30 s) later, with one retry fewer.
+    inline: Huey logs it and puts the task on its schedule, OUTBOX_RETRY_DELAY later, with one retry fewer.
     No consumer runs that schedule in tests, so this test does what the consumer's scheduler would do."""
     sms_gateway.fail(1)
     send_sms(NUMBER, TEXT)  # no exception reaches the caller: the form that asked for a code still answers
 
     assert len(sms_gateway.requests) == 1
     [retry] = queue.scheduled()
-    assert retry.name == "deliver_sms" and retry.retries == 4 and retry.retry_delay == 30
+    assert retry.name == "deliver_message" and retry.retries == 4 and retry.retry_delay == 30
     assert [r.levelname for r in logs.records if r.name == "huey" and r.exc_info] == ["ERROR"]
 
     [due] = queue.read_schedule(retry.eta)  # what the consumer takes off the schedule once the delay is over
@@ -192,11 +192,11 @@ def test_a_failed_delivery_is_retried_by_huey_and_then_delivered(ctx, sms_gatewa
     assert_no_secrets(logs)  # including Huey's traceback of the failed attempt
 
 
-def test_the_task_itself_raises_so_that_huey_retries(ctx, sms_gateway):
+def test_delivery_itself_raises_so_that_huey_retries(ctx, sms_gateway):
     sms_gateway.fail(1)
     with pytest.raises(SmsDeliveryError):
-        deliver_sms.call_local(NUMBER, TEXT)
-    deliver_sms.call_local(NUMBER, TEXT)
+        deliver(NUMBER, TEXT)
+    deliver(NUMBER, TEXT)
     assert len(sms_gateway.requests) == 2
 
 

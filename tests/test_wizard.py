@@ -273,7 +273,7 @@ def test_two_accounts_racing_for_one_nik_end_with_one_winner(app, make_account):
             draft = applications.draft_for(account)
             barrier.wait()
             try:
-                applications.save_ktp(draft, KTP["nik"], None, KTP["kk_number"], "P")
+                applications.save_ktp(draft, account, KTP["nik"], None, KTP["kk_number"], "P")
                 outcomes.append("won")
             except DomainError:
                 outcomes.append("refused")

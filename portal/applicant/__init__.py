@@ -24,3 +24,11 @@ def require_applicant():
         flash(DomainError.SENT, "info")
         return see_other(url_for(".task_list"))
     return None
+
+
+@bp.errorhandler(DomainError)
+def refused(error):
+    """A rule refused a change and named no field (another tab sent the application meanwhile): say so on the
+    task list, as the guard above does."""
+    flash(error.message, "info")
+    return see_other(url_for(".task_list"))

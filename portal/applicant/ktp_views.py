@@ -1,6 +1,7 @@
 """Wizard section "Data KTP": NIK, birth date and KK number, then confirming what the NIK says."""
 
 from flask import g, request, url_for
+from flask_login import current_user
 
 from portal.applicant import bp
 from portal.applicant.steps import next_url, run_step
@@ -12,9 +13,9 @@ from portal.rules.nik import check_nik
 from portal.services import applications
 
 
-def save_ktp(application, form):
+def save_ktp(application, actor, form):
     applications.save_ktp(
-        application, form.nik.data, form.birth_date.data, form.kk_number.data, form.nik_check.sex
+        application, actor, form.nik.data, form.birth_date.data, form.kk_number.data, form.nik_check.sex
     )
 
 
@@ -37,7 +38,7 @@ def ktp_confirm():
         return see_other(url_for(".ktp"))
     form = ConfirmForm()
     if form.validate_on_submit():
-        applications.update(application, ktp_confirmed=True)
+        applications.update(application, current_user._get_current_object(), ktp_confirmed=True)
         return see_other(next_url("applicant.personal"))
     return render_page("applicant/ktp_confirm.html", form=form, application=application,
                        nik=check_nik(application.nik, application.birth_date))

@@ -1,6 +1,7 @@
 """Wizard section "Data diri": one short page per question group (GOV.UK "one thing per page")."""
 
 from flask import g, request, url_for
+from flask_login import current_user
 
 from portal.applicant import bp
 from portal.applicant.steps import next_url, run_step
@@ -27,8 +28,8 @@ def personal():
 
 @bp.route("/data-diri/nama", methods=["GET", "POST"])
 def name():
-    def save(application, form):
-        applications.update(application, full_name=form.full_name.data, birth_place=form.birth_place.data)
+    def save(application, actor, form):
+        applications.update(application, actor, full_name=form.full_name.data, birth_place=form.birth_place.data)
 
     form = NameForm(obj=g.application)
     if request.method == "GET" and not g.application.full_name:
@@ -44,14 +45,15 @@ def address_step(kind, next_endpoint):
     form.fill_region_choices(region_changed=refining)
     if refining:
         # Only the region so far is kept; the other boxes are checked when the applicant presses Continue.
-        applications.save_address(g.application, kind, form.region_code(), postal_code=form.postal_code.data)
+        applications.save_address(g.application, current_user._get_current_object(), kind, form.region_code(),
+                                  postal_code=form.postal_code.data)
         if is_partial():
             return render_block("applicant/address.html", "region", form=form, kind=kind)
         return render_page("applicant/address.html", form=form, kind=kind, application=g.application)
 
-    def save(application, form):
+    def save(application, actor, form):
         applications.save_address(
-            application, kind, form.region_code(), street=form.street.data, rt=form.rt.data, rw=form.rw.data,
+            application, actor, kind, form.region_code(), street=form.street.data, rt=form.rt.data, rw=form.rw.data,
             postal_code=form.postal_code.data,
         )
 
@@ -76,7 +78,7 @@ def domicile():
     form = DomicileForm(data={"domicile_same": {True: "yes", False: "no"}.get(same)})
     if form.validate_on_submit():
         living_there = form.domicile_same.data == "yes"
-        applications.update(g.application, domicile_same=living_there)
+        applications.update(g.application, current_user._get_current_object(), domicile_same=living_there)
         if not living_there:
             return see_other(url_for(".address_domicile", **request.args))
         return see_other(next_url("applicant.work"))
@@ -92,17 +94,17 @@ def address_domicile():
 
 @bp.route("/data-diri/pendidikan-pekerjaan", methods=["GET", "POST"])
 def work():
-    def save(application, form):
-        applications.update(application, education=form.education.data, employment=form.employment.data)
+    def save(application, actor, form):
+        applications.update(application, actor, education=form.education.data, employment=form.employment.data)
 
     return run_step(WorkForm(obj=g.application), "applicant/work.html", save, "applicant.declarations")
 
 
 @bp.route("/data-diri/pernyataan", methods=["GET", "POST"])
 def declarations():
-    def save(application, form):
+    def save(application, actor, form):
         applications.update(
-            application, not_in_education=form.not_in_education.data, not_excluded=form.not_excluded.data,
+            application, actor, not_in_education=form.not_in_education.data, not_excluded=form.not_excluded.data,
             aid=",".join(form.aid.data), training_field=form.training_field.data,
         )
 

@@ -2,9 +2,10 @@
 
 from flask import flash, g, request, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 
 from portal.applicant import bp
-from portal.applicant.steps import next_url
+from portal.applicant.steps import next_url, show_error
 from portal.auth.forms import ConfirmForm
 from portal.domain import DomainError
 from portal.forms.contact import CodeForm, PhoneForm
@@ -20,9 +21,9 @@ def phone():
     form = PhoneForm(data={"phone": g.application.phone})
     if form.validate_on_submit():
         try:
-            phones.send_code(g.application, form.e164, request.remote_addr)
+            phones.send_code(g.application, current_user._get_current_object(), form.e164, request.remote_addr)
         except DomainError as error:
-            form.phone.errors.append(error.message)
+            show_error(form, error)
         else:
             return see_other(url_for(".phone_code", **request.args))
     return render_page("applicant/phone.html", form=form, application=g.application)
@@ -37,9 +38,9 @@ def phone_code():
     form = CodeForm()
     if form.validate_on_submit():
         try:
-            phones.verify_code(application, form.code.data)
+            phones.verify_code(application, current_user._get_current_object(), form.code.data)
         except DomainError as error:
-            form.code.errors.append(error.message)
+            show_error(form, error)
         else:
             flash(_("Your mobile number is verified."), "success")
             return see_other(next_url("applicant.task_list"))
@@ -56,7 +57,8 @@ def phone_resend():
     """Send a fresh code to the same number, within the cooldown and caps."""
     if g.application.phone and ConfirmForm().validate_on_submit():
         try:
-            phones.send_code(g.application, g.application.phone, request.remote_addr)
+            phones.send_code(g.application, current_user._get_current_object(), g.application.phone,
+                             request.remote_addr)
         except DomainError as error:
             flash(error.message, "error")
         else:

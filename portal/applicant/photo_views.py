@@ -2,8 +2,10 @@
 
 from flask import current_app, flash, g, request, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 
 from portal.applicant import bp
+from portal.applicant.steps import show_error
 from portal.domain import DomainError
 from portal.forms.contact import PhotoForm
 from portal.htmx import see_other
@@ -35,9 +37,9 @@ def photo_upload(kind):
     data = upload.read(current_app.config["UPLOAD_MAX_BYTES"] + 1) if upload else b""
     if form.validate_on_submit():
         try:
-            save_photo(g.application, kind, data)
+            save_photo(g.application, current_user._get_current_object(), kind, data)
         except DomainError as error:
-            form.photo.errors.append(error.message)
+            show_error(form, error)
             return photos_page(failed=form)
         flash(_("Photo saved."), "success")
         if request.args.get("dari") == "periksa":

@@ -1,7 +1,6 @@
 """Wizard section "Periksa & kirim": every answer with a Change link, the declaration, and sending."""
 
 from flask import flash, g, url_for
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -13,6 +12,7 @@ from portal.applicant import bp
 from portal.email import send_email
 from portal.htmx import see_other
 from portal.links import external_url
+from portal.models import db
 from portal.rendering import render_page
 from portal.rules.phone import mask
 from portal.services import applications
@@ -32,16 +32,18 @@ def check():
     """Show every answer; after sending, the same page is a read-only record."""
     application = g.application
     if not application.is_submitted and not ready_to_send(application):
-        flash(_("Complete every section before you check and send your application."), "info")
+        flash(applications.NOT_READY, "info")
         return see_other(url_for(".task_list"))
     form = SendForm()
     if not application.is_submitted and form.validate_on_submit():
-        sent, changed = applications.submit(application)
-        if changed:
-            send_email("application_sent", current_user.email, account=current_user, name=sent.full_name,
-                       reference=sent.reference, status_link=external_url("applicant.task_list"))
-            send_sms(sent.verified_phone, _l("Pendaftaran Prakerja Anda terkirim. Nomor pendaftaran: %(reference)s. "
-                                             "Simpan nomor ini.", reference=sent.reference))
+        account = current_user._get_current_object()
+        with db.atomic():  # the status, the reference and the email and SMS that carry it commit together
+            sent, changed = applications.submit(application, account, ready=ready_to_send)
+            if changed:
+                send_email("application_sent", account.email, account=account, name=sent.full_name,
+                           reference=sent.reference, status_link=external_url("applicant.task_list"))
+                send_sms(sent.verified_phone, _l("Pendaftaran Prakerja Anda terkirim. Nomor pendaftaran: %(reference)s. "
+                                                 "Simpan nomor ini.", reference=sent.reference), kind="application_sent")
         return see_other(url_for(".submitted"))
     if application.is_submitted and form.is_submitted():
         return see_other(url_for(".submitted"))  # a second tap on Send

@@ -13,7 +13,7 @@ from portal.domain import DomainError
 from portal.extensions import csrf, limiter
 from portal.htmx import see_other
 from portal.links import external_url
-from portal.models import Account
+from portal.models import Account, db
 from portal.navigation import local_path
 from portal.rendering import render_page
 from portal.roles import home_endpoint
@@ -29,10 +29,20 @@ def form_limit():
 
 
 def login_limits(email):
-    """Login attempts, counted per address and per account before the password is checked."""
+    """Login attempts per address and per account; the applicant and staff entrances share the counts."""
     config = current_app.config
     return [(config["LOGIN_LIMIT_IP"], "login-ip", request.remote_addr or ""),
             (config["LOGIN_LIMIT_ACCOUNT"], "login-account", email.strip().lower())]
+
+
+def take_login_attempt(email):
+    """Count a login attempt before the password is checked (429 when none is left); give the limits returned
+    back with throttle.give_back_all once it succeeds, so that only failures count."""
+    limits = login_limits(email)
+    wait = throttle.take_all(limits)
+    if wait:
+        raise TooManyRequests(retry_after=wait)
+    return limits
 
 
 def pending():
@@ -60,12 +70,13 @@ def register():
             return render_page("auth/register.html", form=form)
         email = form.email.data.lower()
         previous = pending() or {}
-        account = accounts.register(form.full_name.data, email, form.password.data)
-        if account is None and previous.get("email") == email:
-            account_id = previous.get("id")  # a double tap: nothing is sent twice
-        else:
-            account_id = account.id if account else None
-            wait = send_signup_email(email, account_id)
+        with db.atomic():  # the account and its email are committed together
+            account = accounts.register(form.full_name.data, email, form.password.data)
+            if account is None and previous.get("email") == email:
+                account_id = previous.get("id")  # a double tap: nothing is sent twice
+            else:
+                account_id = account.id if account else None
+                wait = send_signup_email(email, account_id)
         session["pending"] = {"email": email, "id": account_id}
         if wait:  # another tab used the last one meanwhile
             flash(email_wait("registration", wait), "error")
@@ -116,9 +127,10 @@ def change_email():
             return render_page("auth/change_email.html", form=form)
         email = form.email.data.lower()
         account = pending_account()
-        if account is not None and not account.is_verified:
-            accounts.change_email(account, email)  # refused quietly when the address is taken
-        wait = send_signup_email(email, pending()["id"])
+        with db.atomic():
+            if account is not None and not account.is_verified:
+                accounts.change_email(account, email)  # refused quietly when the address is taken
+            wait = send_signup_email(email, pending()["id"])
         session["pending"] = {"email": email, "id": pending()["id"]}
         if wait:  # another tab used the last one meanwhile
             flash(email_wait("registration", wait), "error")
@@ -147,10 +159,7 @@ def login():
         return see_other(url_for(home_endpoint(current_user)))
     form = LoginForm()
     if form.validate_on_submit():
-        limits = login_limits(form.email.data)
-        wait = throttle.take_all(limits)
-        if wait:
-            raise TooManyRequests(retry_after=wait)
+        limits = take_login_attempt(form.email.data)
         account = accounts.authenticate(form.email.data, form.password.data)
         if account is None:
             # The same words for an unknown address and a wrong password.
@@ -222,9 +231,10 @@ def reset_form():
         return render_page("auth/link_problem.html", status=400, message=error.message, kind="reset")
     form = NewPasswordForm()
     if form.validate_on_submit():
-        accounts.reset_password(account, form.password.data)
-        send_email("password_changed", account.email, account=account, name=account.full_name,
-                   reset_link=external_url("auth.forgot"))
+        with db.atomic():
+            accounts.reset_password(account, form.password.data)
+            send_email("password_changed", account.email, account=account, name=account.full_name,
+                       reset_link=external_url("auth.forgot"))
         end_session()
         flash(_("Your password has been changed. Log in with your new password."), "success")
         return see_other(url_for(".login"))

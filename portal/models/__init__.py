@@ -3,10 +3,15 @@
 from portal.models.accounts import Account, EmailLog
 from portal.models.applications import Address, Application, OtpCode, Photo, SmsLog
 from portal.models.base import BaseModel, db, utcnow
+from portal.models.batches import Batch, NikDispute
+from portal.models.messages import OutboxMessage
 from portal.models.sessions import LoginSession
+from portal.models.staff import OFFICE_KINDS, AuditEntry, Office, RecoveryCode, SecondFactor
 
 # Creation order: a table comes after the tables it refers to.
-ALL_MODELS = [Account, EmailLog, Application, Address, Photo, OtpCode, SmsLog, LoginSession]
+ALL_MODELS = [Office, Account, EmailLog, Batch, Application, Address, Photo, OtpCode, SmsLog, OutboxMessage,
+              LoginSession, SecondFactor, RecoveryCode, AuditEntry, NikDispute]
 
-__all__ = ["ALL_MODELS", "Account", "Address", "Application", "BaseModel", "EmailLog", "LoginSession",
-           "OtpCode", "Photo", "SmsLog", "db", "utcnow"]
+__all__ = ["ALL_MODELS", "OFFICE_KINDS", "Account", "Address", "Application", "AuditEntry", "BaseModel", "Batch",
+           "EmailLog", "LoginSession", "NikDispute", "Office", "OtpCode", "OutboxMessage", "Photo", "RecoveryCode",
+           "SecondFactor", "SmsLog", "db", "utcnow"]

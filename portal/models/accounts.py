@@ -1,13 +1,13 @@
 """Accounts (people who log in) and the emails sent to them."""
 
 from flask_login import UserMixin
-from peewee import AutoField, CharField, DateTimeField, ForeignKeyField
+from peewee import AutoField, CharField, DateTimeField, DeferredForeignKey, ForeignKeyField
 
 from portal.models.base import BaseModel, utcnow
 
 
 class Account(UserMixin, BaseModel):
-    """A person who logs in: applicants now, staff roles later."""
+    """A person who logs in: an applicant, or staff (portal.roles) who may belong to an office."""
 
     id = AutoField()
     # Stored lower-cased so that one address has one account whatever its spelling.
@@ -18,9 +18,19 @@ class Account(UserMixin, BaseModel):
     email_verified_at = DateTimeField(null=True)
     created_at = DateTimeField(default=utcnow)
     last_login_at = DateTimeField(null=True)
+    # Officers and supervisors belong to an office; applicants and ministry-wide staff do not. Deferred
+    # because Office lives in models.staff, which refers back to Account.
+    office = DeferredForeignKey("Office", null=True, backref="staff", on_delete="RESTRICT")
+    # Staff accounts are deactivated, never deleted: the audit log keeps pointing at them.
+    deactivated_at = DateTimeField(null=True)
 
     class Meta:
         table_name = "account"
+
+    @property
+    def is_active(self):
+        """Flask-Login refuses to log in an inactive account."""
+        return self.deactivated_at is None
 
     @property
     def is_verified(self):

@@ -1,18 +1,28 @@
 """An application (both channels), its addresses and photos, and the SMS codes that verify its number."""
 
-from peewee import AutoField, BooleanField, CharField, DateField, DateTimeField, ForeignKeyField, IntegerField
+from peewee import AutoField, BooleanField, CharField, DateField, DateTimeField, ForeignKeyField, IntegerField, TextField
 
 from portal.models.accounts import Account
 from portal.models.base import BaseModel, utcnow
+from portal.models.batches import Batch
+from portal.models.staff import Office
 
 
 class Application(BaseModel):
-    """One person's application to the programme: online (with an account) or, later, entered by an officer."""
+    """One person's application to the programme, online (with an account) or walk-in (keyed by an officer).
+
+    Both channels share this table and the state machine in portal.rules.status.
+    """
 
     id = AutoField()
+    # Null for a walk-in until the person claims an online account to follow it.
     account = ForeignKeyField(Account, null=True, unique=True, backref="applications", on_delete="CASCADE")
-    channel = CharField(max_length=10, default="online")
-    status = CharField(max_length=20, default="draft")
+    channel = CharField(max_length=10, default="online")  # "online" or "walkin"
+    status = CharField(max_length=20, default="draft")  # portal.rules.status
+    # Why it is in its status, where the status needs one (a reason key of portal.rules.status), and a note.
+    status_reason = CharField(max_length=30, null=True)
+    status_note = TextField(null=True)
+    status_changed_at = DateTimeField(null=True)
     # Crockford base32, given at submission: "PK-7G4M-2QXA".
     reference = CharField(max_length=12, null=True, unique=True)
     # One application per NIK (DESIGN.md 3): the unique index makes two racing saves end with one winner.
@@ -34,6 +44,14 @@ class Application(BaseModel):
     # keeps a number verified on one application only (DESIGN.md 3).
     phone = CharField(max_length=16, null=True)
     verified_phone = CharField(max_length=16, null=True, unique=True)
+    # Walk-ins (DESIGN.md 2.2): the office and officer who keyed the paper form, its batch, an optional
+    # email address, and the officer's two ticks (original e-KTP seen; applicant statement signed).
+    office = ForeignKeyField(Office, null=True, backref="applications", on_delete="RESTRICT")
+    entered_by = ForeignKeyField(Account, null=True, backref="applications_entered", on_delete="RESTRICT")
+    batch = ForeignKeyField(Batch, null=True, backref="applications", on_delete="RESTRICT")
+    contact_email = CharField(max_length=254, null=True)
+    ktp_seen = BooleanField(default=False)
+    statement_signed = BooleanField(default=False)
     created_at = DateTimeField(default=utcnow)
     updated_at = DateTimeField(default=utcnow)
     submitted_at = DateTimeField(null=True)

@@ -15,3 +15,6 @@ def utcnow():
 class BaseModel(Model):
     class Meta:
         database = db
+        # save() writes only the columns set since loading, so two requests saving different answers of one
+        # row never write each other's stale values back.
+        only_save_dirty = True

@@ -12,11 +12,17 @@ def new_reference():
     return f"PK-{chars[:4]}-{chars[4:]}"
 
 
-def normalise(text):
-    """Read a typed reference the Crockford way: case-insensitive, O->0, I/L->1, dashes and spaces optional."""
+def normalise_code(text, length):
+    """Read a typed code the Crockford way: case-insensitive, O->0, I/L->1, dashes and spaces optional.
+    The bare code if it has `length` characters of the alphabet, else None."""
     cleaned = (text or "").upper().translate(str.maketrans("OIL", "011")).replace("-", "").replace(" ", "")
-    if cleaned.startswith("PK"):
-        cleaned = cleaned[2:]
-    if len(cleaned) != 8 or any(ch not in ALPHABET for ch in cleaned):
+    if len(cleaned) != length or any(ch not in ALPHABET for ch in cleaned):
         return None
-    return f"PK-{cleaned[:4]}-{cleaned[4:]}"
+    return cleaned
+
+
+def normalise(text):
+    """A typed reference as "PK-7G4M-2QXA", with or without its "PK" and dashes; None if it is not one."""
+    cleaned = (text or "").strip().upper()
+    code = normalise_code(cleaned[2:] if cleaned.startswith("PK") else cleaned, 8)
+    return f"PK-{code[:4]}-{code[4:]}" if code else None

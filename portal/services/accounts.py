@@ -6,6 +6,7 @@ from peewee import IntegrityError
 
 from portal.domain import DomainError
 from portal.models import Account, LoginSession, db, utcnow
+from portal.roles import is_staff
 from portal.services import passwords
 from flask_babel import lazy_gettext as _l
 
@@ -74,14 +75,19 @@ def reset_password(account, password):
     account.email_verified_at = account.email_verified_at or utcnow()
     with db.atomic():
         account.save()
-        LoginSession.delete().where(LoginSession.account == account).execute()
+        LoginSession.end_all(account)
     return account
 
 
-def authenticate(email, password):
-    """The account for these credentials, or None; upgrades the hash when the cost settings changed."""
+def authenticate(email, password, staff=False):
+    """The account for these credentials, or None; upgrades the hash when the cost settings changed.
+
+    Each entrance knows only its own accounts: the applicant login (staff=False) answers None for a staff
+    account, and the staff entrance for an applicant or a deactivated account, exactly as for a wrong
+    password. The staff entrance stamps the login time itself, once the second factor is passed.
+    """
     account = Account.by_email(email)
-    if account is None:
+    if account is None or is_staff(account) != staff or not account.is_active:
         # Hash anyway so an unknown address takes as long as a wrong password.
         passwords.check_password(_dummy_hash(), password)
         return None
@@ -89,7 +95,8 @@ def authenticate(email, password):
         return None
     if passwords.needs_rehash(account.password_hash):
         account.password_hash = passwords.hash_password(password)
-    account.last_login_at = utcnow()
+    if not staff:
+        account.last_login_at = utcnow()
     account.save()
     return account
 

@@ -1,13 +1,15 @@
 """Application rules: saving each step, completeness, and submission. Shared by applicant and officer flows."""
 
 from flask_babel import lazy_gettext as _l
-from peewee import IntegrityError
+from peewee import Case, IntegrityError
 
 from portal.domain import DomainError
-from portal.models import Application, db, utcnow
+from portal.models import Address, Application, db, utcnow
 from portal.rules.reference import new_reference
 
 PERSONAL_STEPS = ("name", "ktp_address", "domicile", "work", "declarations")
+DRAFT, SUBMITTED = "draft", "submitted"
+NOT_READY = _l("Complete every section before you check and send your application.")
 
 
 def draft_for(account):
@@ -22,47 +24,68 @@ def draft_for(account):
         return Application.get(Application.account == account)
 
 
-def update(application, **fields):
-    """Save some answers on a draft."""
-    if application.is_submitted:
+def hold(application, **columns):
+    """Write these columns of a draft, and only while it is one; False, writing nothing, once it has been sent.
+
+    Every change to an application or its children starts with this inside its transaction. On PostgreSQL
+    the row then stays locked until commit, so a racing submit waits for the change or the change for it.
+    """
+    columns["updated_at"] = utcnow()
+    written = (Application.update(**columns)
+               .where(Application.id == application.id, Application.status == DRAFT).execute())
+    if written:
+        application.updated_at = columns["updated_at"]
+    return bool(written)
+
+
+def write(application, **columns):
+    """hold(), refusing with a message when the application has been sent (perhaps from another tab)."""
+    if not hold(application, **columns):
         raise DomainError(DomainError.SENT)
+
+
+def update(application, actor, **fields):
+    """Save some answers on a draft: only those columns."""
+    write(application, **fields)
     for name, value in fields.items():
         setattr(application, name, value)
-    application.updated_at = utcnow()
-    application.save()
     return application
 
 
-def save_ktp(application, nik, birth_date, kk_number, sex):
+def save_ktp(application, actor, nik, birth_date, kk_number, sex):
     """Save the KTP answers; a NIK held by another application is refused without saying whose it is."""
-    changed = nik != application.nik or birth_date != application.birth_date
+    # Decided by the row as it is when written, not as this request read it: the confirmation stands only
+    # while the NIK and birth date it confirmed are unchanged.
+    same = (Application.nik == nik) & (Application.birth_date == birth_date)
     try:
         with db.atomic():
-            update(
-                application, nik=nik, birth_date=birth_date, kk_number=kk_number, sex=sex,
-                ktp_confirmed=application.ktp_confirmed and not changed,
-            )
+            write(application, nik=nik, birth_date=birth_date, kk_number=kk_number, sex=sex,
+                  ktp_confirmed=Case(None, [(same, Application.ktp_confirmed)], False))
     except IntegrityError:
-        application.nik = Application.get_by_id(application.id).nik
         raise DomainError(
             _l("This NIK is already used in another application. If it is yours, log in to that account "
                "(reset its password if you forgot it) or visit your local manpower office with your e-KTP."),
             field="nik",
         )
+    application.nik, application.birth_date, application.kk_number, application.sex = nik, birth_date, kk_number, sex
+    application.ktp_confirmed = (
+        Application.select(Application.ktp_confirmed).where(Application.id == application.id).scalar()
+    )
     return application
 
 
-def save_address(application, kind, region_code, **fields):
-    """Create or update the application's address of a kind ("ktp" or "domicile")."""
-    if application.is_submitted:
-        raise DomainError(DomainError.SENT)
-    address = application.address(kind)
-    address.region_code = region_code
-    for name, value in fields.items():
-        setattr(address, name, value or "")
+def save_address(application, actor, kind, region_code, **fields):
+    """Create or update the application's address of a kind ("ktp" or "domicile"): only the given columns."""
+    columns = {"region_code": region_code, **{name: value or "" for name, value in fields.items()}}
     with db.atomic():
-        address.save()
-        update(application)
+        write(application)
+        written = (Address.update(**columns)
+                   .where(Address.application == application.id, Address.kind == kind).execute())
+        if not written:
+            Address.create(application=application.id, kind=kind, **columns)
+    address = application.address(kind)
+    for name, value in columns.items():
+        setattr(address, name, value)
     return address
 
 
@@ -93,21 +116,23 @@ def first_missing_step(application):
     return next((step for step in PERSONAL_STEPS if not step_done(application, step)), None)
 
 
-def submit(application):
-    """Give a complete draft its reference and lock it; submitting twice returns the first result."""
-    changed = 0
+def submit(application, actor, ready=None):
+    """Give a complete draft its reference and lock it; submitting twice returns the first result.
+
+    `ready(application)` is asked again inside the transaction, once the row is held, so a step saved in
+    another tab at the same moment cannot leave a sent application incomplete. Returns the application as
+    stored and whether this call sent it.
+    """
     for _attempt in range(5):
-        reference = new_reference()
         try:
             with db.atomic():
-                # Only a draft changes, so a second request racing this one updates nothing.
-                changed = (
-                    Application.update(status="submitted", reference=reference, submitted_at=utcnow())
-                    .where(Application.id == application.id, Application.status == "draft")
-                    .execute()
-                )
-            break
+                if not hold(application):
+                    break  # a second tap, or another tab, sent it first
+                if ready is not None and not ready(Application.get_by_id(application.id)):
+                    raise DomainError(NOT_READY)
+                (Application.update(status=SUBMITTED, reference=new_reference(), submitted_at=utcnow())
+                 .where(Application.id == application.id).execute())
+            return Application.get_by_id(application.id), True
         except IntegrityError:
             continue  # the random reference was taken: draw again
-    fresh = Application.get_by_id(application.id)
-    return fresh, bool(changed)
+    return Application.get_by_id(application.id), False

@@ -13,11 +13,12 @@ from peewee import IntegrityError
 
 from portal.domain import DomainError
 from portal.models import Application, OtpCode, SmsLog, db, utcnow
-from portal.services.applications import update
+from portal.services.applications import update, write
 from portal.sms import send_sms
 from portal.waits import code_wait
 
 
+DEAD_CODE = _l("This code can no longer be used. Ask for a new code")
 NUMBER_TAKEN = _l("This number is already verified on another application. Use a different number, or visit your local manpower office.")
 
 
@@ -74,7 +75,7 @@ def allowance(application, phone, ip):
     return Allowance(wait=max(int(wait + 0.999), 0), remaining=max(min(remaining), 0), reason=reason)
 
 
-def send_code(application, phone, ip):
+def send_code(application, actor, phone, ip):
     """Send a new code to a number, killing earlier ones; refused when the number is taken or limits hit."""
     if Application.select().where(Application.verified_phone == phone, Application.id != application.id).exists():
         raise DomainError(NUMBER_TAKEN, field="phone")
@@ -82,13 +83,13 @@ def send_code(application, phone, ip):
     if permitted.wait:
         raise DomainError(permitted.message, field="phone")
     code = f"{secrets.randbelow(10**6):06d}"
-    with db.atomic():
+    with db.atomic():  # the code, its log entry and its SMS are written together, or not at all
+        update(application, actor, phone=phone)
         OtpCode.update(used=True).where(OtpCode.application == application, OtpCode.used == False).execute()  # noqa: E712
         OtpCode.create(application=application, phone=phone, code_hash=code_hash(application.id, phone, code))
         SmsLog.create(phone=phone, ip=ip, kind="otp")
-        update(application, phone=phone)
-    send_sms(phone, _l("Kode Prakerja Anda: %(code)s. Berlaku %(minutes)d menit. Jangan berikan kode ini kepada siapa pun.",
-                       code=code, minutes=current_app.config["OTP_VALID_MINUTES"]))
+        send_sms(phone, _l("Kode Prakerja Anda: %(code)s. Berlaku %(minutes)d menit. Jangan berikan kode ini kepada siapa pun.",
+                           code=code, minutes=current_app.config["OTP_VALID_MINUTES"]), kind="otp")
 
 
 def latest_code(application):
@@ -102,7 +103,7 @@ def expires_at(otp):
     return otp.created_at + timedelta(minutes=current_app.config["OTP_VALID_MINUTES"])
 
 
-def verify_code(application, typed):
+def verify_code(application, actor, typed):
     """Accept the code for the application's number, or say plainly why not."""
     config = current_app.config
     code = "".join(ch for ch in typed or "" if not ch.isspace() and ch != "-")
@@ -114,22 +115,29 @@ def verify_code(application, typed):
     if not (code.isdigit() and len(code) == 6):
         raise DomainError(_l("The code must be 6 digits"), field="code")
     otp = latest_code(application)
-    if otp is None or otp.attempts >= config["OTP_MAX_ATTEMPTS"]:
-        raise DomainError(_l("This code can no longer be used. Ask for a new code"), field="code")
+    if otp is None:
+        raise DomainError(DEAD_CODE, field="code")
     if utcnow() >= expires_at(otp):
         raise DomainError(_l("This code has expired: codes work for 10 minutes. Ask for a new code"), field="code")
+    # The try is counted before the code is compared, and only while tries are left, so parallel guesses
+    # cannot get more than OTP_MAX_ATTEMPTS comparisons between them.
+    counted = (OtpCode.update(attempts=OtpCode.attempts + 1)
+               .where(OtpCode.id == otp.id, OtpCode.used == False, OtpCode.attempts < config["OTP_MAX_ATTEMPTS"])  # noqa: E712
+               .execute())
+    if not counted:
+        raise DomainError(DEAD_CODE, field="code")
     if not hmac.compare_digest(otp.code_hash, code_hash(application.id, otp.phone, code)):
-        # Counted in the database, so parallel guesses cannot slip past the limit.
-        OtpCode.update(attempts=OtpCode.attempts + 1).where(OtpCode.id == otp.id).execute()
-        left = config["OTP_MAX_ATTEMPTS"] - otp.attempts - 1
+        left = config["OTP_MAX_ATTEMPTS"] - OtpCode.select(OtpCode.attempts).where(OtpCode.id == otp.id).scalar()
         if left <= 0:
             raise DomainError(_l("The code was wrong 5 times. Ask for a new code"), field="code")
         raise DomainError(_l("The code is not correct. You have %(left)d tries left", left=left), field="code")
     try:
         with db.atomic():
-            OtpCode.update(used=True).where(OtpCode.id == otp.id).execute()
-            update(application, verified_phone=otp.phone)
+            write(application, verified_phone=otp.phone)
+            # Only a live code verifies: one killed by a newer code a moment ago, or used by a racing tab, does not.
+            if not OtpCode.update(used=True).where(OtpCode.id == otp.id, OtpCode.used == False).execute():  # noqa: E712
+                raise DomainError(DEAD_CODE, field="code")
     except IntegrityError:
-        application.verified_phone = None
         raise DomainError(NUMBER_TAKEN, field="code")
+    application.verified_phone = otp.phone
     return application

@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from portal.domain import DomainError
 from portal.images import PhotoProblem, process_photo
 from portal.models import Photo, db
+from portal.services.applications import write
 from portal.storage import storage
 
 KINDS = ("ktp", "selfie")
@@ -25,21 +26,23 @@ PROBLEMS = {
 NOT_STORED = _l("The photo could not be saved because of a problem on our side. Try again in a few minutes")
 
 
-def save_photo(application, kind, data):
+def save_photo(application, actor, kind, data):
     """Check and re-encode an upload, store it, and replace the application's earlier photo of that kind."""
     if application.is_submitted:
-        raise DomainError(DomainError.SENT)
+        raise DomainError(DomainError.SENT)  # before the work of processing the photo; checked again below
     try:
         processed = process_photo(data)
     except PhotoProblem as problem:
         raise DomainError(PROBLEMS[problem.code], field="photo")
     store = storage()
     image_key, thumb_key = store_all(store, processed.image, processed.thumbnail)
-    old = Photo.get_or_none(Photo.application == application, Photo.kind == kind)
     fields = dict(image_key=image_key, thumb_key=thumb_key, width=processed.width, height=processed.height,
                   size_bytes=len(processed.image))
     try:
         with db.atomic():
+            write(application)
+            # Read once the application is held, so two uploads of one kind replace each other in turn.
+            old = Photo.get_or_none(Photo.application == application, Photo.kind == kind)
             if old:
                 Photo.update(**fields).where(Photo.id == old.id).execute()
             else:

@@ -1,0 +1,33 @@
+"""The staff home page: who is signed in, for which office, and the tools their role may use."""
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from portal.rendering import render_page
+from portal.roles import ADMIN, ROLE_LABELS, STAFF_ROLES
+from portal.services import second_factor
+from portal.staff import bp
+
+# (endpoint, name, what it is for, roles): each staff blueprint adds its screens here as it arrives.
+TOOLS = [
+    ("admin.index", _l("Offices and staff"), _l("Who works where, and whether their sign-in is set up."),
+     frozenset({ADMIN})),
+    ("staff.recovery_codes", _l("Recovery codes"), _l("See how many you have left, or make new ones."),
+     STAFF_ROLES),
+]
+
+
+def tools_for(role):
+    """The tools a role may use, of those that exist in this version of the portal."""
+    endpoints = {rule.endpoint for rule in current_app.url_map.iter_rules()}
+    return [(endpoint, name, about) for endpoint, name, about, roles in TOOLS if role in roles and endpoint in endpoints]
+
+
+@bp.route("/beranda")
+def home():
+    """Where every staff member lands after signing in."""
+    return render_page(
+        "staff/home.html", role=ROLE_LABELS[current_user.role], office=current_user.office,
+        tools=tools_for(current_user.role), codes_left=second_factor.recovery_codes_left(current_user),
+    )

@@ -1,0 +1,174 @@
+"""The access matrix: every route of the app, tried by every kind of visitor, against one table.
+
+HOW TO EXTEND. A route that is not in RULES fails test_every_route_is_in_the_table, so whoever adds a
+route adds a line here:
+
+    "blueprint.endpoint": PUBLIC,                 # anyone, signed in or not
+    "blueprint.endpoint": {"officer", "supervisor"},   # only these visitors (names in VISITORS)
+
+and, if its URL has parameters, how to fill them in SAMPLES (a function of the seeded `world`). Each
+visitor asks for the URL (GET, or POST with an empty form for POST-only routes) with a fresh sign-in.
+Refused means 404, 403 or a redirect to a sign-in page; on staff blueprints (STAFF_BLUEPRINTS) a refusal
+must be a 404, so a staff page does not even admit it exists. Anything else counts as allowed, including
+a redirect onwards (a signed-in visitor sent from a public form to their home).
+
+Checks on particular records (an officer of office A opening a record of office B gets 404) belong in
+OBJECT_CASES at the bottom: (what is checked, visitor, URL from the world, expected status).
+"""
+
+import io
+
+import pytest
+from PIL import Image
+
+from conftest import PASSWORD
+
+PUBLIC = "public"
+STAFF = frozenset({"officer", "supervisor", "reviewer", "pmo", "admin"})
+APPLICANT = frozenset({"applicant"})
+VISITORS = ("anonymous", "applicant", "officer", "supervisor", "reviewer", "pmo", "admin")
+STAFF_BLUEPRINTS = {"staff", "admin", "desk", "review"}
+LOGIN_PAGES = ("/masuk", "/petugas")
+
+RULES = {
+    "static": PUBLIC,
+    "main.home": PUBLIC,
+    "main.language": PUBLIC,
+    "main.photo_file": APPLICANT | STAFF,  # its owner, and staff whose work needs photos (roles.PHOTO_ROLES)
+    "auth.register": PUBLIC,
+    "auth.check_email": PUBLIC,
+    "auth.resend": PUBLIC,
+    "auth.change_email": PUBLIC,
+    "auth.verify": PUBLIC,
+    "auth.login": PUBLIC,
+    "auth.logout": PUBLIC,
+    "auth.logged_out": PUBLIC,
+    "auth.forgot": PUBLIC,
+    "auth.forgot_sent": PUBLIC,
+    "auth.reset": PUBLIC,
+    "auth.reset_form": PUBLIC,
+    "applicant.task_list": APPLICANT,
+    "applicant.ktp": APPLICANT,
+    "applicant.ktp_confirm": APPLICANT,
+    "applicant.personal": APPLICANT,
+    "applicant.name": APPLICANT,
+    "applicant.address_ktp": APPLICANT,
+    "applicant.domicile": APPLICANT,
+    "applicant.address_domicile": APPLICANT,
+    "applicant.work": APPLICANT,
+    "applicant.declarations": APPLICANT,
+    "applicant.photos": APPLICANT,
+    "applicant.photo_upload": APPLICANT,
+    "applicant.phone": APPLICANT,
+    "applicant.phone_code": APPLICANT,
+    "applicant.phone_resend": APPLICANT,
+    "applicant.check": APPLICANT,
+    "applicant.submitted": APPLICANT,
+    "staff.login": PUBLIC,
+    "staff.logout": PUBLIC,
+    "staff.logged_out": PUBLIC,
+    "staff.set_password_link": PUBLIC,
+    "staff.set_password": PUBLIC,
+    "staff.enrol": STAFF,
+    "staff.home": STAFF,
+    "staff.recovery_codes": STAFF,
+    "staff.recovery_codes_new": STAFF,
+    "admin.index": frozenset({"admin"}),
+}
+
+SAMPLES = {
+    "static": lambda world: {"filename": "app.css"},
+    "main.language": lambda world: {"code": "en"},
+    "main.photo_file": lambda world: {"photo_id": world["photo_id"], "variant": "kecil"},
+    "auth.verify": lambda world: {"token": "bukan-token"},
+    "auth.reset": lambda world: {"token": "bukan-token"},
+    "applicant.photo_upload": lambda world: {"kind": "ktp"},
+    "staff.set_password_link": lambda world: {"token": "bukan-token"},
+}
+
+
+@pytest.fixture
+def world(app, make_account, make_staff):
+    """One account per visitor kind, and a photo belonging to the applicant."""
+    from portal.models import Account, Photo
+    from portal.services.applications import draft_for
+    from portal.storage import storage
+
+    make_account(email="pelamar@contoh.id")
+    for role in sorted(STAFF):
+        make_staff(role)
+    with app.app_context():
+        application = draft_for(Account.by_email("pelamar@contoh.id"))
+        buffer = io.BytesIO()
+        Image.new("RGB", (64, 40), (120, 90, 60)).save(buffer, "JPEG")
+        key = storage().save(buffer.getvalue())
+        photo = Photo.create(application=application, kind="ktp", image_key=key, thumb_key=key, width=64,
+                             height=40, size_bytes=len(buffer.getvalue()))
+    return {"photo_id": photo.id}
+
+
+def sign_in(app, visitor, staff_login):
+    client = app.test_client()
+    if visitor == "applicant":
+        assert client.post("/masuk", data={"email": "pelamar@contoh.id", "password": PASSWORD}).status_code == 303
+    elif visitor != "anonymous":
+        assert staff_login(client, f"{visitor}@kantor.id").status_code == 303
+    return client
+
+
+def outcome(response):
+    """"allowed", or "refused (<status>)"."""
+    location = response.headers.get("Location", "")
+    if response.status_code in (403, 404):
+        return f"refused ({response.status_code})"
+    if response.status_code in (301, 302, 303) and location.split("?")[0] in LOGIN_PAGES:
+        return f"refused ({response.status_code} to {location.split('?')[0]})"
+    return "allowed"
+
+
+def test_every_route_is_in_the_table(app):
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
+    assert sorted(endpoints - RULES.keys()) == [], "routes missing from RULES in tests/test_access.py"
+    assert sorted(RULES.keys() - endpoints) == [], "RULES names routes that no longer exist"
+
+
+def test_access_matrix(app, world, staff_login):
+    from flask import url_for
+
+    rules = sorted(app.url_map.iter_rules(), key=lambda rule: rule.endpoint)
+    problems, table = [], []
+    for visitor in VISITORS:
+        for rule in rules:
+            expected = RULES[rule.endpoint]
+            with app.test_request_context():
+                url = url_for(rule.endpoint, **SAMPLES.get(rule.endpoint, lambda world: {})(world))
+            method = "GET" if "GET" in rule.methods else "POST"
+            # A fresh sign-in for every request: some routes end the session (sign-out, a set-up link).
+            with sign_in(app, visitor, staff_login).open(url, method=method) as response:
+                got = outcome(response)
+            should = expected == PUBLIC or visitor in expected
+            table.append(f"{visitor:<10} {method:<4} {url:<42} {got}")
+            if should != (got == "allowed"):
+                problems.append(f"{visitor} {method} {url}: {got}, expected {'allowed' if should else 'refused'}")
+            elif not should and rule.endpoint.split(".")[0] in STAFF_BLUEPRINTS and response.status_code != 404:
+                problems.append(f"{visitor} {method} {url}: staff pages refuse with 404, got {response.status_code}")
+    assert not problems, "\n".join(problems + ["", "full matrix:"] + table)
+
+
+# Checks on particular records: (what is checked, visitor, URL from the world, expected status).
+OBJECT_CASES = [
+    ("an applicant cannot see another applicant's photo", "other applicant",
+     lambda world: f"/foto/{world['photo_id']}/besar", 404),
+    ("the owner sees their photo", "applicant", lambda world: f"/foto/{world['photo_id']}/besar", 200),
+]
+
+
+@pytest.mark.parametrize("what, visitor, url, status", OBJECT_CASES, ids=[case[0] for case in OBJECT_CASES])
+def test_object_level_access(app, world, make_account, staff_login, what, visitor, url, status):
+    if visitor == "other applicant":
+        make_account(email="lain@contoh.id")
+        client = app.test_client()
+        client.post("/masuk", data={"email": "lain@contoh.id", "password": PASSWORD})
+    else:
+        client = sign_in(app, visitor, staff_login)
+    assert client.get(url(world)).status_code == status, what
