@@ -5,10 +5,12 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
+# Where links in emails and SMS lead; written once into instance/config.py, which is where to change it.
+BASE_URL ?= http://$(HOST):$(PORT)
 
-.PHONY: run test setup translations messages vnu clean
+.PHONY: run test setup base-url translations messages vnu clean
 
-run: $(VENV)/.run translations instance/config.py
+run: $(VENV)/.run translations base-url
 	$(FLASK) init-db
 	$(FLASK) seed-demo
 	@echo "Portal: http://$(HOST):$(PORT)  (emails are printed here; Ctrl+C stops)"
@@ -25,7 +27,7 @@ test: $(VENV)/.dev translations
 vnu:
 	npm ci --prefix .ci --ignore-scripts --no-audit --no-fund --loglevel=error
 
-setup: $(VENV)/.run translations instance/config.py
+setup: $(VENV)/.run translations base-url
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,12 +48,17 @@ translations: $(VENV)/.run
 # After changing user-facing text: extract it and merge it into each catalog, then translate the .po files.
 messages: $(VENV)/.run
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o portal/translations/messages.pot --no-location --sort-output portal templates
-	$(BIN)/pybabel update -i portal/translations/messages.pot -d portal/translations --no-fuzzy-matching
+	$(BIN)/pybabel update -i portal/translations/messages.pot -d portal/translations --no-fuzzy-matching --ignore-obsolete
 
 instance/config.py:
 	@mkdir -p instance
 	@$(PYTHON) -c "import secrets; print('# Created by make run: this machine only, never commit.'); print(f'SECRET_KEY = {secrets.token_hex(32)!r}')" > $@
 	@echo "Created instance/config.py with a new SECRET_KEY"
+
+# Every link in emails and SMS is built on BASE_URL; a config.py from before the setting gets one too.
+base-url: instance/config.py
+	@grep -q '^BASE_URL' instance/config.py || { echo "BASE_URL = '$(BASE_URL)'" >> instance/config.py; \
+	  echo "BASE_URL = $(BASE_URL) written to instance/config.py (links in emails and SMS lead there)"; }
 
 clean:
 	rm -rf $(VENV) instance/portal.db* instance/huey.db*

@@ -12,9 +12,12 @@ from portal.errors import register_error_handlers
 from portal.extensions import babel, csrf, limiter, login_manager, mail
 from portal.htmx import add_vary, layout
 from portal.jobs import huey
+from portal.links import base_url_problem
 from portal.security import SessionInterface, body_limit, secure_headers
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+# The development server's address: links point there under `flask run --debug` and in tests.
+DEV_BASE_URL = "http://127.0.0.1:5000"
 
 
 def create_app(test_config=None):
@@ -31,6 +34,7 @@ def create_app(test_config=None):
     if test_config:
         app.config.update(test_config)
     check_secret_key(app)
+    check_base_url(app)
     os.makedirs(app.instance_path, exist_ok=True)
 
     rendering.init_app(app)
@@ -38,7 +42,8 @@ def create_app(test_config=None):
     app.url_map.converters["int"] = database.RowIdConverter
     if app.config["PROXY_COUNT"]:
         n = app.config["PROXY_COUNT"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
+        # X-Forwarded-Host only when the proxy is known to set it; links never use it (BASE_URL does).
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n if app.config["PROXY_TRUST_HOST"] else 0)
 
     logs.install()
     app.before_request(body_limit)  # before CSRFProtect reads the body
@@ -91,6 +96,22 @@ def check_secret_key(app):
             "SECRET_KEY is not set. Put SECRET_KEY = '<random>' in instance/config.py "
             "or set PORTAL_SECRET_KEY (make run creates one for you)."
         )
+
+
+def check_base_url(app):
+    """Refuse to start in production without the public address that emailed links point to."""
+    url = app.config["BASE_URL"]
+    if not url and (app.debug or app.testing):
+        app.config["BASE_URL"] = DEV_BASE_URL
+        return
+    if not url:
+        raise SystemExit(
+            "BASE_URL is not set. Put BASE_URL = 'https://<the portal's public address>' in instance/config.py "
+            "or set PORTAL_BASE_URL: every link in emails and SMS is built on it (make run writes one for you)."
+        )
+    problem = base_url_problem(url)
+    if problem:
+        raise SystemExit(f"BASE_URL {url!r} cannot be used: {problem}.")
 
 
 def select_locale():

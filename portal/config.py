@@ -15,17 +15,25 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 # Cookies are marked Secure automatically on HTTPS requests; True forces it always.
 SESSION_COOKIE_SECURE = False
-# Number of reverse proxies in front of the app whose X-Forwarded-* headers are trusted.
+# The portal's public address, e.g. "https://prakerja.example": every link in emails and SMS is built on
+# it, never on the Host a request names. Required outside debug/tests; `make run` writes one.
+BASE_URL = ""
+# Host names the portal answers to, e.g. ["prakerja.example"] (Flask's check; None answers to any).
+TRUSTED_HOSTS = None
+# Number of reverse proxies in front of the app whose X-Forwarded-For and -Proto headers are trusted.
 PROXY_COUNT = 0
+# Also trust X-Forwarded-Host from them: only if the proxy always sets it itself.
+PROXY_TRUST_HOST = False
 SESSION_IDLE_MINUTES = 15
 SESSION_MAX_HOURS = 12
 SESSION_WARN_SECONDS = 120
+# A session's "last seen" time is written at most this often, so most page views do not write; the idle
+# limit then counts from up to this long before the last request, and the page shows that exact time.
+SESSION_TOUCH_SECONDS = 60
 # Staff work on shared office PCs (DESIGN.md 2.5): their own idle limit, whatever applicants get.
 STAFF_IDLE_MINUTES = 15
 # Seconds a new staff member's set-password link works.
 STAFF_LINK_MAX_AGE = 72 * 3600
-# Where the portal is reached, for links in emails sent from the command line (no request to take it from).
-PUBLIC_URL = "http://127.0.0.1:5000"
 PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
 
 # Plain forms are small; upload routes raise their own limit.
@@ -57,9 +65,16 @@ OUTBOX_LEASE_SECONDS = 120
 # Flask-Limiter storage: memory:// for one process, redis://host:6379 for several.
 RATELIMIT_STORAGE_URI = "memory://"
 RATELIMIT_HEADERS_ENABLED = True
+# Fixed windows let portal.throttle give back a unit taken for a login that succeeded.
+RATELIMIT_STRATEGY = "fixed-window"
+# Failed logins, counted before the password is checked.
 LOGIN_LIMIT_IP = "30 per 10 minutes"
 LOGIN_LIMIT_ACCOUNT = "5 per 15 minutes"
 FORM_LIMIT_IP = "20 per 10 minutes"
+# Sign-up emails (verification links, resends, changed addresses) per browser session and per new account:
+# with the per-address cap below, one visitor cannot use the forms to mail many addresses.
+EMAIL_LIMIT_SESSION = "6 per hour"
+EMAIL_LIMIT_ACCOUNT = "6 per hour"
 
 EMAIL_LINK_MAX_AGE = 24 * 3600
 RESET_LINK_MAX_AGE = 3600
@@ -82,9 +97,13 @@ OTP_MAX_ATTEMPTS = 5
 SMS_COOLDOWN = 60
 SMS_PER_NUMBER_HOUR = 3
 SMS_PER_NUMBER_DAY = 5
-# Internet centres put many people behind one address, so the per-IP caps are generous.
-SMS_PER_IP_HOUR = 20
-SMS_PER_IP_DAY = 60
+# Codes per application, whatever numbers it tries: one person's typos and retries.
+SMS_PER_ACCOUNT_HOUR = 5
+SMS_PER_ACCOUNT_DAY = 10
+# Per address, only against abuse: an internet centre's 20 PCs, each applicant needing up to 3 codes,
+# send 60 an hour at a busy time, and a mobile network may put thousands of phones behind one address.
+SMS_PER_IP_HOUR = 200
+SMS_PER_IP_DAY = 1000
 
 # console prints SMS to standard output; http sends them to SMS_HTTP_URL (an SMS provider's API).
 SMS_BACKEND = "console"

@@ -1,6 +1,5 @@
 """Flask extensions, created unbound and initialised in the app factory."""
 
-from flask import request
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -13,8 +12,3 @@ csrf = CSRFProtect()
 login_manager = LoginManager()
 mail = Mail()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
-
-
-def form_email():
-    """Rate-limit key for per-account limits: the email typed into the form."""
-    return "account:" + request.form.get("email", "").strip().lower()

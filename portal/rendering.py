@@ -1,7 +1,5 @@
 """Rendering a page, or one named block of a template (htmx fragments, email parts)."""
 
-import math
-import time
 from datetime import datetime, timezone
 
 from flask import current_app, render_template
@@ -37,11 +35,6 @@ def clock_utc(value):
     return clock(value.replace(tzinfo=timezone.utc).timestamp())
 
 
-def clock_in(seconds):
-    """The local time that many seconds from now, rounded up to the minute: "from 14:06" is never too early."""
-    return clock(math.ceil((time.time() + seconds) / 60) * 60)
-
-
 def datetime_utc(value):
     """A naive UTC datetime from the database as local date and time, e.g. "5 Des 2026 14.05"."""
     return format_datetime(value.replace(tzinfo=timezone.utc), "d MMM yyyy HH:mm")
@@ -56,7 +49,7 @@ def init_app(app):
     """Jinja settings, and the filters and globals templates use."""
     env = app.jinja_env
     env.trim_blocks = env.lstrip_blocks = True
-    env.filters.update(clock=clock, clock_utc=clock_utc, clock_in=clock_in, date_long=date_long,
-                       datetime_utc=datetime_utc, duration=duration, file_size=file_size,
+    env.filters.update(clock=clock, clock_utc=clock_utc, date_long=date_long, datetime_utc=datetime_utc,
+                       duration=duration, file_size=file_size,
                        choice_label=lambda key, options: choices.label(options, key))
     env.globals.update(choices=choices, regions=regions)

@@ -3,6 +3,8 @@
 from flask import current_app, request
 from flask.sessions import SecureCookieSessionInterface
 
+# "Selesai dan bersihkan": the browser forgets this site's cookies, storage and cached pages.
+CLEAR_SITE_DATA = {"Clear-Site-Data": '"cache", "cookies", "storage"'}
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
     "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'self'; object-src 'none'"

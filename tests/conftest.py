@@ -188,6 +188,7 @@ def app_config(tmp_path, smtp_server, sms_server):
         "MAIL_PORT": smtp_server.port,
         "MAIL_SUPPRESS_SEND": False,
         "SERVER_NAME": None,
+        "BASE_URL": "http://localhost",
         "SMS_BACKEND": "http",
         "SMS_HTTP_URL": sms_server.url,
         "UPLOAD_DIR": str(tmp_path / "uploads"),

@@ -65,6 +65,7 @@ class Consumer:
         self.log_file = tmp_path / "consumer.log"
         settings = {
             "SECRET_KEY": app_config["SECRET_KEY"],
+            "BASE_URL": app_config["BASE_URL"],
             "DATABASE_URL": app_config["DATABASE_URL"],
             "MAIL_BACKEND": "smtp",
             "MAIL_SERVER": app_config["MAIL_SERVER"],

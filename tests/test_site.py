@@ -39,11 +39,11 @@ def test_logged_in_pages_are_not_stored(client, make_account, login):
     assert client.get("/pendaftaran/").headers["Cache-Control"] == "no-store"
 
 
-def test_session_cookie_flags(client, make_account, login):
+def test_session_cookie_flags(app, client, make_account, login):
     make_account()
     cookie = login().headers["Set-Cookie"]
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Secure" not in cookie
-    https = client.post("/masuk", data={"email": "ani@contoh.id", "password": PASSWORD}, base_url="https://localhost")
+    https = app.test_client().post("/masuk", data={"email": "ani@contoh.id", "password": PASSWORD}, base_url="https://localhost")
     assert "Secure" in https.headers["Set-Cookie"]
 
 
@@ -199,6 +199,7 @@ def test_migrations_build_the_schema_the_models_describe(app):
         db.drop_tables(ALL_MODELS)
         db.execute_sql("DROP TABLE IF EXISTS schema_migration")
         assert migrate() == files and files[:3] == ["0001_initial", "0002_applications", "0003_photos_and_phone"]
+        assert "0005_login_sessions" in files
         assert not diff_models(db.obj, ALL_MODELS)
         assert migrate() == []
 
@@ -212,6 +213,7 @@ def test_init_db_and_seed_demo_commands(app, runner):
         db.close()
     result = runner.invoke(args=["init-db"])
     assert result.exit_code == 0 and "0003_photos_and_phone" in result.output and "0009_audit_log" in result.output and "0004_outbox" in result.output
+    assert "0005_login_sessions" in result.output
     assert "up to date" in runner.invoke(args=["init-db"]).output
     result = runner.invoke(args=["seed-demo"])
     assert "budi@contoh.id" in result.output and result.exit_code == 0
@@ -234,7 +236,7 @@ def test_tokens_never_reach_the_request_log(caplog):
     assert "eyJhIjoxfQ" not in record.getMessage()
 
 
-@pytest.mark.parametrize("code", [400, 403, 404, 405, 413, 429, 500])
+@pytest.mark.parametrize("code", [400, 403, 404, 405, 413, 429, 500, 503])
 def test_every_error_page_speaks_both_languages(app, client, code):
     from flask import abort
 

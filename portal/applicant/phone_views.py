@@ -49,7 +49,7 @@ def phone_code():
     return render_page(
         "applicant/phone_code.html", form=form, application=application, masked=mask(application.phone),
         code_expires=None if dead else phones.expires_at(otp), code_dead=dead,
-        allowance=phones.allowance(application.phone, request.remote_addr), resend_form=ConfirmForm(),
+        allowance=phones.allowance(application, application.phone, request.remote_addr), resend_form=ConfirmForm(),
     )
 
 

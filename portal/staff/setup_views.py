@@ -13,7 +13,7 @@ from portal.guards import before_second_factor, public
 from portal.roles import home_endpoint
 from portal.sealing import InvalidToken, open_sealed, seal
 from portal.services import second_factor, staff
-from portal.sessions import end_session, pass_second_factor, second_factor_passed, start_session
+from portal.sessions import end_session, second_factor_passed, start_session
 from portal.staff import bp
 from portal.staff.forms import EnrolForm
 
@@ -65,8 +65,7 @@ def enrol():
         except DomainError as error:
             form.code.errors.append(error.message)
         else:
-            start_session(account, staff=True)
-            pass_second_factor()
+            start_session(account, staff=True, second_factor=True)
             staff.signed_in(account, "totp", ip=request.remote_addr)
             session[CODES_KEY] = seal("recovery", " ".join(codes))
             return see_other(url_for(".recovery_codes"))

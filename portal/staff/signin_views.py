@@ -4,33 +4,37 @@ from flask import flash, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from portal.auth.views import CLEAR_SITE_DATA, login_limits
+from portal import throttle
+from portal.auth.views import take_login_attempt
 from portal.extensions import csrf
 from portal.htmx import see_other
 from portal.rendering import render_page
 from portal.guards import public
 from portal.roles import home_endpoint
+from portal.security import CLEAR_SITE_DATA
 from portal.services import accounts, audit, second_factor, staff
-from portal.sessions import end_session, is_staff_session, pass_second_factor, second_factor_passed, start_session
+from portal.sessions import end_session, is_staff_session, second_factor_passed, start_session
 from portal.staff import bp
 from portal.staff.forms import StaffLoginForm
 
 
 @bp.route("", methods=["GET", "POST"])
-@login_limits
 @public
 def login():
     """Sign in with email, password and a code; there is no "remember me" on shared office PCs.
 
     Every failure reads the same, so the page never confirms that a password was right without its code.
+    Failures count towards the limits /masuk uses, per address and per account, before the password is checked.
     """
     if current_user.is_authenticated and is_staff_session() and second_factor_passed():
         return see_other(url_for(home_endpoint(current_user)))
     form = StaffLoginForm()
     if form.validate_on_submit():
+        limits = take_login_attempt(form.email.data)
         account = accounts.authenticate(form.email.data, form.password.data, staff=True)
         code = form.code.data
         if account is not None and not second_factor.is_enrolled(account):
+            throttle.give_back_all(limits)
             start_session(account, staff=True)  # first sign-in: set up the authenticator next
             return see_other(url_for(".enrol"))
         if not code:
@@ -39,8 +43,8 @@ def login():
         else:
             method = second_factor.check(account, code) if account is not None else None
             if method:
-                start_session(account, staff=True)
-                pass_second_factor()
+                throttle.give_back_all(limits)
+                start_session(account, staff=True, second_factor=True)
                 staff.signed_in(account, method, ip=request.remote_addr)
                 if method == "recovery":
                     left = second_factor.recovery_codes_left(account)
