@@ -74,7 +74,7 @@ def create_app(test_config=None):
 
 def register_blueprints(app):
     """Each audience's blueprint; a package's view modules are imported so their routes join its bp."""
-    from portal import admin, applicant, desk, staff
+    from portal import admin, applicant, desk, ministry, pmo, staff
     from portal.admin import views  # noqa: F401
     from portal.applicant import ktp_views, personal_views, phone_views, photo_views, review_views, tasks_views  # noqa: F401
     from portal.auth.views import bp as auth_bp
@@ -87,6 +87,8 @@ def register_blueprints(app):
     app.register_blueprint(staff.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(desk.bp)
+    app.register_blueprint(ministry.bp)
+    app.register_blueprint(pmo.bp)
 
 
 def check_secret_key(app):

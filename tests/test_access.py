@@ -27,7 +27,7 @@ PUBLIC = "public"
 STAFF = frozenset({"officer", "supervisor", "reviewer", "pmo", "admin"})
 APPLICANT = frozenset({"applicant"})
 VISITORS = ("anonymous", "applicant", "officer", "supervisor", "reviewer", "pmo", "admin")
-STAFF_BLUEPRINTS = {"staff", "admin", "desk", "review"}
+STAFF_BLUEPRINTS = {"staff", "admin", "desk", "ministry", "pmo"}
 LOGIN_PAGES = ("/masuk", "/petugas")
 
 RULES = {
