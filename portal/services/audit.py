@@ -52,6 +52,10 @@ ACTION_LABELS = {
     "application.ratified": _l("Ratified"),
     "application.confirmed": _l("Confirmed as a candidate participant"),
     "application.rejected": _l("Rejected"),
+    "application.waiting": _l("Waiting: over the quota"),
+    "batch.manifest_mismatch": _l("Batch refused: its manifest does not match"),
+    "batch.ratified": _l("Batch ratified (decree)"),
+    "quota.set": _l("Quota set"),
 }
 
 
