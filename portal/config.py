@@ -119,3 +119,7 @@ SMS_HTTP_BODY_TEMPLATE = '{"to": "{to}", "text": "{text}"}'
 SMS_HTTP_AUTH_HEADER = ""
 # Seconds to wait for the provider; a timeout or any non-2xx answer is tried again (OUTBOX_RETRIES).
 SMS_HTTP_TIMEOUT = 10
+
+# Rows per page on the ministry's lists (batches, a batch's records, returned records at the desk): at 25
+# rows a page stays well within the 12 KB page budget (DESIGN.md 4).
+REVIEW_PAGE_SIZE = 25

@@ -74,6 +74,15 @@ RULES = {
     "staff.recovery_codes": STAFF,
     "staff.recovery_codes_new": STAFF,
     "admin.index": frozenset({"admin"}),
+    "ministry.batch_list": frozenset({"reviewer"}),
+    "ministry.batch_detail": frozenset({"reviewer"}),
+    "ministry.batch_queue": frozenset({"reviewer"}),
+    "ministry.record_review": frozenset({"reviewer"}),
+    "ministry.bulk_accept": frozenset({"reviewer"}),
+    "ministry.batch_ratify": frozenset({"reviewer"}),
+    "ministry.decree_detail": frozenset({"reviewer"}),
+    "ministry.decree_csv": frozenset({"reviewer"}),
+    "ministry.decree_xlsx": frozenset({"reviewer"}),
 }
 
 SAMPLES = {
@@ -84,6 +93,14 @@ SAMPLES = {
     "auth.reset": lambda world: {"token": "bukan-token"},
     "applicant.photo_upload": lambda world: {"kind": "ktp"},
     "staff.set_password_link": lambda world: {"token": "bukan-token"},
+    "ministry.batch_detail": lambda world: {"batch_id": world["batch_id"]},
+    "ministry.batch_queue": lambda world: {"batch_id": world["batch_id"]},
+    "ministry.record_review": lambda world: {"batch_id": world["batch_id"], "record_id": world["record_id"]},
+    "ministry.bulk_accept": lambda world: {"batch_id": world["batch_id"]},
+    "ministry.batch_ratify": lambda world: {"batch_id": world["batch_id"]},
+    "ministry.decree_detail": lambda world: {"decree_id": world["decree_id"]},
+    "ministry.decree_csv": lambda world: {"decree_id": world["decree_id"]},
+    "ministry.decree_xlsx": lambda world: {"decree_id": world["decree_id"]},
 }
 
 
@@ -104,7 +121,26 @@ def world(app, make_account, make_staff):
         key = storage().save(buffer.getvalue())
         photo = Photo.create(application=application, kind="ktp", image_key=key, thumb_key=key, width=64,
                              height=40, size_bytes=len(buffer.getvalue()))
-    return {"photo_id": photo.id}
+    world = {"photo_id": photo.id}
+    world.update(ministry_world(app))
+    return world
+
+
+def ministry_world(app):
+    """A closed batch of another office with one record, and a decree over a second batch."""
+    import datetime
+
+    from ministry_support import make_closed_batch
+
+    from portal.models import Account, Application, Ratification
+
+    batch = make_closed_batch(app, 1, first=0, office_code="DISNAKER-3374")
+    ratified = make_closed_batch(app, 1, first=1, office_code="DISNAKER-3374")
+    with app.app_context():
+        decree = Ratification.create(batch=ratified, decree_number="KEP.1/2026", decree_date=datetime.date(2026, 11, 20),
+                                     ratified_by=Account.by_email("reviewer@kantor.id"))
+        record = Application.get(Application.batch == batch.id)
+    return {"batch_id": batch.id, "record_id": record.id, "decree_id": decree.id}
 
 
 def sign_in(app, visitor, staff_login):

@@ -18,7 +18,6 @@ from portal.services import status as moves
 
 TAMPERED = _l("The records of this batch are no longer what its office signed: its manifest does not match. "
               "Nothing in it can be decided. Tell the office and the system administrator.")
-NOT_CLOSED = _l("This batch has not been closed by its office yet.")
 REVIEWABLE = ("closed", "ratified")  # batch states the ministry works on
 # Records whose content must stay as received; returned ones go back to be corrected.
 UNDER_DECISION = (status.CLOSED, status.ACCEPTED, status.RATIFIED, status.CONFIRMED, status.REJECTED)
