@@ -3,21 +3,22 @@
 from conftest import create_staff
 
 
+def staff_email(role, office_code):
+    """officer-disnaker-3201@kantor.id: the address of an office's officer or supervisor in these tests."""
+    return f"{role}-{office_code.lower()}@kantor.id"
+
+
 def office_staff(app, office_code="DISNAKER-3201"):
     """An officer and a supervisor of an office (made on first use)."""
     from portal.models import Account
 
     with app.app_context():
-        officer = Account.get_or_none(Account.email == f"officer-{office_code}@kantor.id")
-    if officer is None:
-        officer = create_staff(app, "officer", f"officer-{office_code}@kantor.id", office_code=office_code)
-        create_staff(app, "supervisor", f"supervisor-{office_code}@kantor.id", office_code=office_code)
+        found = Account.get_or_none(Account.email == staff_email("officer", office_code))
+    if found is None:
+        for role in ("officer", "supervisor"):
+            create_staff(app, role, staff_email(role, office_code), office_code=office_code)
     with app.app_context():
-        from portal.models import Account
-
-        officer = Account.get(Account.email == f"officer-{office_code}@kantor.id")
-        supervisor = Account.get(Account.email == f"supervisor-{office_code}@kantor.id")
-        return officer, supervisor
+        return tuple(Account.get(Account.email == staff_email(role, office_code)) for role in ("officer", "supervisor"))
 
 
 def make_closed_batch(app, count=3, first=0, office_code="DISNAKER-3201", village=None):

@@ -74,6 +74,10 @@ RULES = {
     "staff.recovery_codes": STAFF,
     "staff.recovery_codes_new": STAFF,
     "admin.index": frozenset({"admin"}),
+    "admin.quota_list": frozenset({"admin"}),
+    "admin.quota_edit": frozenset({"admin"}),
+    "desk.returned_list": frozenset({"officer", "supervisor"}),
+    "desk.returned_detail": frozenset({"officer", "supervisor"}),
     "ministry.batch_list": frozenset({"reviewer"}),
     "ministry.batch_detail": frozenset({"reviewer"}),
     "ministry.batch_queue": frozenset({"reviewer"}),
@@ -93,6 +97,8 @@ SAMPLES = {
     "auth.reset": lambda world: {"token": "bukan-token"},
     "applicant.photo_upload": lambda world: {"kind": "ktp"},
     "staff.set_password_link": lambda world: {"token": "bukan-token"},
+    "admin.quota_edit": lambda world: {"quota_id": world["quota_id"]},
+    "desk.returned_detail": lambda world: {"record_id": world["returned_id"]},
     "ministry.batch_detail": lambda world: {"batch_id": world["batch_id"]},
     "ministry.batch_queue": lambda world: {"batch_id": world["batch_id"]},
     "ministry.record_review": lambda world: {"batch_id": world["batch_id"], "record_id": world["record_id"]},
@@ -127,20 +133,27 @@ def world(app, make_account, make_staff):
 
 
 def ministry_world(app):
-    """A closed batch of another office with one record, and a decree over a second batch."""
+    """A closed batch of another office with one record, a decree over a second batch, a quota, and a record
+    of the officers' office returned to it."""
     import datetime
 
     from ministry_support import make_closed_batch
 
-    from portal.models import Account, Application, Ratification
+    from portal.models import Account, Application, Quota, Ratification
 
     batch = make_closed_batch(app, 1, first=0, office_code="DISNAKER-3374")
+    mine = make_closed_batch(app, 1, first=2, office_code="DISNAKER-3201")
     ratified = make_closed_batch(app, 1, first=1, office_code="DISNAKER-3374")
     with app.app_context():
         decree = Ratification.create(batch=ratified, decree_number="KEP.1/2026", decree_date=datetime.date(2026, 11, 20),
                                      ratified_by=Account.by_email("reviewer@kantor.id"))
         record = Application.get(Application.batch == batch.id)
-    return {"batch_id": batch.id, "record_id": record.id, "decree_id": decree.id}
+        quota = Quota.create(province_code="32", starts_on=datetime.date(2026, 1, 1),
+                             ends_on=datetime.date(2026, 12, 31), amount=5)
+        returned = Application.get(Application.batch == mine.id)
+        Application.update(status="returned", status_reason="incomplete").where(Application.id == returned.id).execute()
+    return {"batch_id": batch.id, "record_id": record.id, "decree_id": decree.id, "quota_id": quota.id,
+            "returned_id": returned.id}
 
 
 def sign_in(app, visitor, staff_login):
