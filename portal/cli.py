@@ -42,6 +42,18 @@ def seed_demo_command():
         click.echo(f"  applicant  {email:<20} {name:<16} {state}")
     seed_demo_staff(DEMO_PASSWORD)
     echo_demo_staff(DEMO_PASSWORD)
+    seed_demo_review()
+
+
+def seed_demo_review():
+    """A closed batch for the ministry reviewer, and a quota for West Java (portal.ministry.demo)."""
+    from portal.ministry.demo import seed_demo_ministry
+    from portal.staff.cli import DEMO_OFFICE, DEMO_STAFF
+
+    emails = {role: email for email, _name, role, _in_office in DEMO_STAFF}
+    seed_demo_ministry(DEMO_OFFICE[0], emails["officer"], emails["supervisor"])
+    click.echo("Ministry: a closed batch of 12 walk-ins of the demo office waits for review at /kementerian "
+               "(quota for West Java this year: 8).")
 
 
 def register_commands(app):

@@ -14,6 +14,10 @@ NAMES = ["Siti Aminah", "Budi Santoso", "Dewi Lestari", "Agus Salim", "Rina Wati
          "Eko Prasetyo", "Ani Suryani", "Hendra Gunawan"]
 
 
+def demo_reference(n):
+    return f"PK-{n // 10000:04d}-{n % 10000:04d}"
+
+
 def walkin_values(n, office, officer, batch):
     """The columns of the n-th demo walk-in (n unique across every batch made this way)."""
     born = date(1975, 1, 1) + timedelta(days=(n * 37) % 9000 + n // 9999)
@@ -22,7 +26,7 @@ def walkin_values(n, office, officer, batch):
     serial = 1 + n % 9999
     nik = f"320101{day:02d}{born.month:02d}{born.year % 100:02d}{serial:04d}"
     return {
-        "channel": "walkin", "status": "entered", "reference": f"PK-{n // 10000:04d}-{n % 10000:04d}",
+        "channel": "walkin", "status": "entered", "reference": demo_reference(n),
         "nik": nik, "birth_date": born, "kk_number": f"320101{n + 1:010d}", "sex": sex, "ktp_confirmed": True,
         "full_name": f"{NAMES[n % len(NAMES)]} {n}", "birth_place": "Bogor", "domicile_same": True,
         "education": "sma", "employment": "job_seeker", "not_in_education": True, "not_excluded": True,
@@ -64,3 +68,26 @@ def closed_batch(office, officer, supervisor, count, first=0, village=None):
     batch = open_batch(office)
     add_walkins(batch, officer, count, first, village)
     return close_batch(batch, supervisor)
+
+
+# The demo batch's records are numbered from here, clear of the ones tests and benchmarks make.
+DEMO_FIRST = 900_000
+
+
+def seed_demo_ministry(office_code, officer_email, supervisor_email):
+    """A closed batch of 12 walk-ins ready for review (one with a warning) and a quota for West Java, once."""
+    from portal.models import Account, Office, Quota
+    from portal.rules.eligibility import today
+
+    office = Office.get(Office.code == office_code)
+    if not Application.select().where(Application.reference == demo_reference(DEMO_FIRST)).exists():
+        officer, supervisor = Account.by_email(officer_email), Account.by_email(supervisor_email)
+        batch = open_batch(office)
+        ids = add_walkins(batch, officer, 10, DEMO_FIRST, village="32.01.01.1006")
+        add_walkins(batch, officer, 2, DEMO_FIRST + 10, village="33.74.11.1001")
+        # One answer the reviewer should notice: a declaration answered "no".
+        Application.update(not_in_education=False).where(Application.id == ids[3]).execute()
+        close_batch(batch, supervisor)
+    year = today().year
+    if not Quota.select().where(Quota.province_code == "32", Quota.starts_on == date(year, 1, 1)).exists():
+        Quota.create(province_code="32", starts_on=date(year, 1, 1), ends_on=date(year, 12, 31), amount=8)
