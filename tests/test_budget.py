@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from conftest import PASSWORD, create_staff, sign_in_staff, totp_code
+from ministry_support import signed_in_with_world
 from wizard_support import KTP, STEPS, upload, verify_phone
 
 KB = 1024
@@ -137,6 +138,34 @@ class Page:
     given: Optional[Callable] = None
 
 
+REVIEWER, OFFICE, ADMIN = (signed_in_with_world(role) for role in ("reviewer", "officer", "admin"))
+DECREE_FORM = {"action": "ratify", "decree_number": "", "decree_date-day": "31", "decree_date-month": "2",
+               "decree_date-year": "2026"}
+QUOTA_FORM = {"province": "", "starts_on-day": "1", "starts_on-month": "1", "starts_on-year": "2026", "amount": "x"}
+# The ministry's review (60 records to decide, a batch ratified with 10 waiting), the desk's returned records,
+# and the administrator's quotas; ids come from tests/ministry_support.review_world.
+MINISTRY_PAGES = [
+    Page("ministry: batches", "/kementerian/", given=REVIEWER),
+    Page("ministry: batch", "/kementerian/batch/{batch}", given=REVIEWER),
+    Page("ministry: tampered batch", "/kementerian/batch/{tampered}", status=409, given=REVIEWER),
+    Page("ministry: queue of 60", "/kementerian/batch/{batch}/antrean", given=REVIEWER),
+    Page("ministry: warnings", "/kementerian/batch/{batch}/antrean?lihat=warnings", given=REVIEWER),
+    Page("ministry: decided", "/kementerian/batch/{ratified}/antrean?lihat=decided", given=REVIEWER),
+    Page("ministry: record", "/kementerian/batch/{batch}/data/{record}", given=REVIEWER),
+    Page("ministry: record, errors", "/kementerian/batch/{batch}/data/{record}", method="POST",
+         form={"decision": "return", "reason": "", "note": ""}, given=REVIEWER),
+    Page("ministry: bulk accept", "/kementerian/batch/{batch}/terima-semua", given=REVIEWER),
+    Page("ministry: ratify", "/kementerian/batch/{ratified}/penetapan", given=REVIEWER),
+    Page("ministry: ratify, errors", "/kementerian/batch/{ratified}/penetapan", method="POST", form=DECREE_FORM,
+         given=REVIEWER),
+    Page("ministry: decree list", "/kementerian/penetapan/{decree}", given=REVIEWER),
+    Page("desk: returned", "/petugas/meja/dikembalikan", given=OFFICE),
+    Page("desk: returned record", "/petugas/meja/dikembalikan/{returned}", given=OFFICE),
+    Page("admin: quotas", "/admin/kuota", given=ADMIN),
+    Page("admin: quotas, errors", "/admin/kuota", method="POST", form=QUOTA_FORM, given=ADMIN),
+    Page("admin: change quota", "/admin/kuota/{quota}", given=ADMIN),
+]
+
 PAGES = [
     Page("home", "/"),
     Page("register", "/daftar"),
@@ -189,6 +218,7 @@ PAGES = [
     Page("staff home", "/petugas/beranda", given=staff_signed_in()),
     Page("admin: 60 staff", "/admin/", given=staff_signed_in("admin", colleagues=60)),
     Page("staff signed out", "/petugas/keluar/selesai"),
+    *MINISTRY_PAGES,
 ]
 
 
@@ -243,9 +273,10 @@ def visits(app, make_account, sms):
         for lang in LANGUAGES:
             client = app.test_client()
             client.set_cookie("lang", lang)
-            if page.given:
-                page.given(client, f"page{n}-{lang}@contoh.id", make_account, sms)
-            response = client.open(page.path, method=page.method, data=page.form or None)
+            # A `given` may return values for {placeholders} in the path (ids of records it made).
+            values = page.given(client, f"page{n}-{lang}@contoh.id", make_account, sms) if page.given else None
+            path = page.path.format(**values) if values else page.path
+            response = client.open(path, method=page.method, data=page.form or None)
             html = response.get_data()
             assert response.status_code == page.status, f"{page.name} ({lang}): {response.status_code}"
             assert response.mimetype == "text/html", f"{page.name} ({lang}): {response.mimetype}"
