@@ -81,7 +81,7 @@ def batch_queue(batch_id):
     query = queue_query(batch, view)
     if view == "warnings":
         records = list(query)
-        found = review.warnings_for(records)
+        found = review.warnings_for(records, queue_query(batch, view))
         flagged = [r for r in records if found[r.id]]
         page = paginate_list(flagged)
     else:

@@ -117,9 +117,8 @@ def _with_province(pairs):
 
 def ratified_records(decree):
     """The records a decree ratified, ordered by reference, addresses loaded."""
-    records = list(Application.select().join(RatificationEntry)
-                   .where(RatificationEntry.ratification == decree).order_by(Application.reference))
-    return review.with_addresses(records)
+    query = Application.select().join(RatificationEntry).where(RatificationEntry.ratification == decree)
+    return review.with_addresses(list(query.order_by(Application.reference)), query)
 
 
 def ratified_rows(decree):

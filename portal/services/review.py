@@ -28,9 +28,9 @@ def reviewable_batch(batch_id):
     return Batch.get_or_none((Batch.id == batch_id) & Batch.status.in_(REVIEWABLE))
 
 
-def canonical_rows(records):
+def canonical_rows(records, query=None):
     """{record id: its canonical export row} (portal.rules.manifest), addresses loaded in bulk."""
-    with_addresses(records)
+    with_addresses(records, query)
     return {r.id: export_row(r, r._addresses) for r in records}
 
 
@@ -51,9 +51,9 @@ def verify_manifest(batch, actor, ip=None):
         ok = _first_receipt(batch)
     else:
         # Records that went back to their office and left the batch are not this batch's any more.
-        under_decision = list(Application.select().where(Application.batch == batch,
-                                                         Application.status.in_(UNDER_DECISION)))
-        rows = canonical_rows(under_decision)
+        query = Application.select().where(Application.batch == batch, Application.status.in_(UNDER_DECISION))
+        under_decision = list(query)
+        rows = canonical_rows(under_decision, query)
         ok = all(received.get(r.id) == row_digest(rows[r.id]) for r in under_decision)
     if not ok:
         audit.record(actor, "batch.manifest_mismatch", batch, ip=ip)
@@ -62,9 +62,9 @@ def verify_manifest(batch, actor, ip=None):
 
 def _first_receipt(batch):
     """Check the whole manifest as signed; when it matches, keep each record's row digest."""
-    records = list(Application.select().where(Application.batch == batch, Application.status != status.WITHDRAWN)
-                   .order_by(Application.reference))
-    rows = canonical_rows(records)
+    query = Application.select().where(Application.batch == batch, Application.status != status.WITHDRAWN)
+    records = list(query.order_by(Application.reference))
+    rows = canonical_rows(records, query)
     ordered = [rows[r.id] for r in records]
     if (batch.record_count, batch.manifest_sha256) != (len(ordered), digest(ordered)):
         return False
@@ -90,41 +90,45 @@ def status_counts(batch_ids):
     return counts
 
 
-def _shared(column, records):
+def _subset(column, records, query):
+    """A condition "column is one of these records' values": a subquery when the records come from `query`
+    (building SQL with ten thousand parameters costs more than running it), else the values themselves."""
+    if query is not None:
+        return column.in_(query.select(column))
+    return column.in_(sorted({getattr(r, column.name) for r in records} - {None, ""}))
+
+
+def _shared(column, records, query):
     """{value: how many applications hold it} for the values these records hold, counted over all applications."""
-    values = {getattr(r, column.name) for r in records} - {None, ""}
-    counts = {}
-    values = sorted(values)
-    for start in range(0, len(values), 1000):
-        chunk = values[start:start + 1000]
-        for value, n in (Application.select(column, fn.COUNT(Application.id)).where(column.in_(chunk))
-                         .group_by(column).tuples()):
-            counts[value] = n
-    return counts
+    return dict(Application.select(column, fn.COUNT(Application.id))
+                .where(_subset(column, records, query)).group_by(column).tuples())
 
 
-def with_addresses(records):
-    """Load the addresses of many records in one query (record.address() then reads them)."""
+def with_addresses(records, query=None):
+    """Load the addresses of many records at once (record.address() then reads them); `query` is the
+    query the records came from, if any."""
     by_record = {r.id: r for r in records}
     for record in records:
         record._addresses = {}
-    ids = list(by_record)
-    for start in range(0, len(ids), 1000):
-        for address in Address.select().where(Address.application.in_(ids[start:start + 1000])):
+    if query is not None:
+        condition = Address.application.in_(query.select(Application.id))
+    else:
+        condition = Address.application.in_(list(by_record))
+    for address in Address.select().where(condition):
+        if address.application_id in by_record:
             by_record[address.application_id]._addresses[address.kind] = address
     return records
 
 
-def warnings_for(records):
-    """{record id: [warning keys]} for these records, duplicates counted across every application."""
-    with_addresses(records)
-    kk = _shared(Application.kk_number, records)
-    phones = _shared(Application.phone, records)
-    niks = sorted({r.nik for r in records if r.nik})
-    disputed = set()
-    for start in range(0, len(niks), 1000):
-        disputed.update(n for (n,) in NikDispute.select(NikDispute.nik).where(
-            NikDispute.nik.in_(niks[start:start + 1000]), NikDispute.status == "open").tuples())
+def warnings_for(records, query=None):
+    """{record id: [warning keys]} for these records, duplicates counted across every application; `query` is
+    the query the records came from, if any."""
+    with_addresses(records, query)
+    kk = _shared(Application.kk_number, records, query)
+    phones = _shared(Application.phone, records, query)
+    niks = query.select(Application.nik) if query is not None else sorted({r.nik for r in records if r.nik})
+    disputed = {n for (n,) in NikDispute.select(NikDispute.nik).where(
+        NikDispute.nik.in_(niks), NikDispute.status == "open").tuples()}
     return {r.id: record_warnings(r, kk_others=kk.get(r.kk_number, 1) - 1 if r.kk_number else 0,
                                   phone_others=phones.get(r.phone, 1) - 1 if r.phone else 0,
                                   disputed=r.nik in disputed)
@@ -137,8 +141,9 @@ def undecided(batch):
 
 def clean_ids(batch):
     """Ids of the batch's undecided records with no warning: those bulk accept takes."""
-    records = list(undecided(batch).order_by(Application.reference))
-    found = warnings_for(records)
+    query = undecided(batch)
+    records = list(query.order_by(Application.reference))
+    found = warnings_for(records, undecided(batch))
     return [r.id for r in records if not found[r.id]]
 
 
