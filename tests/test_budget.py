@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from conftest import PASSWORD, create_staff, sign_in_staff, totp_code
+from conftest import PASSWORD, create_staff, fill_villages, sign_in_staff, totp_code
 from wizard_support import KTP, STEPS, upload, verify_phone
 
 KB = 1024
@@ -126,6 +126,17 @@ def staff_setting_up(until):
     return given
 
 
+def with_villages(given=None):
+    """A `given` that first fills the village reference table (once a session; see conftest.fill_villages)."""
+
+    def prepare(client, email, make_account, sms):
+        fill_villages(client.application)
+        if given:
+            given(client, email, make_account, sms)
+
+    return prepare
+
+
 @dataclass(frozen=True)
 class Page:
     name: str
@@ -163,6 +174,8 @@ PAGES = [
     *[Page(f"address: {name}", ADDRESS_PAGE, method="POST", form={"action": "region", **choices},
            given=applying(until=ADDRESS_PAGE))
       for name, choices in LONGEST_LISTS],
+    Page("address: villages found", ADDRESS_PAGE, method="POST", form={"action": "village", "desa_q": "suka"},
+         given=with_villages(applying(until=ADDRESS_PAGE))),
     Page("domicile", "/pendaftaran/data-diri/domisili", given=applying(until="/pendaftaran/data-diri/domisili")),
     Page("domicile address", "/pendaftaran/data-diri/alamat-domisili",
          given=applying(until="/pendaftaran/data-diri/pendidikan-pekerjaan",
@@ -179,6 +192,9 @@ PAGES = [
     Page("check answers", "/pendaftaran/periksa", given=COMPLETE),
     Page("application sent", "/pendaftaran/terkirim",
          given=applying(photos=("ktp", "selfie"), phone="verified", sent=True)),
+    Page("village search", "/wilayah/desa"),
+    Page("village search: 20 found", f"/wilayah/desa?q=suka&pick={ADDRESS_PAGE}", given=with_villages()),
+    Page("village search: none", "/wilayah/desa?q=qqqzzz", given=with_villages()),
     # Staff: the entrance, first-time set-up, home and the administrator's list.
     Page("staff sign-in", "/petugas"),
     Page("staff sign-in, errors", "/petugas", method="POST", form={"email": "", "password": "", "code": "x" * 30}),
