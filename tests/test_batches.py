@@ -301,3 +301,16 @@ def test_document_numbers_count_on_within_the_office_and_year(app, office, make_
         first = Batch.get_by_id(office["batch_id"])
     assert first.document_number[:-4] == second.document_number[:-4]
     assert (first.document_number[-4:], second.document_number[-4:]) == ("0001", "0002")
+
+
+def test_seed_demo_gives_the_demo_office_a_closed_batch_once(app, runner):
+    first = runner.invoke(args=["seed-demo"])
+    assert first.exit_code == 0, first.output
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    with app.app_context():
+        [batch] = Batch.select().where(Batch.status == "closed")
+        assert batch.office.code == "DISNAKER-3201" and batch.record_count == 5
+        assert batches.manifest_matches(batch) and audit.verify().ok
+        assert batch.closed_by.email == "penyelia@contoh.id"
+        assert {r.entered_by.email for r in batch.applications} == {"petugas@contoh.id"}
+    assert batch.document_number in first.output
