@@ -46,7 +46,9 @@ def review_world(app):
         if found is None:
             batch = open_batch(officer.office)
             ids = add_walkins(batch, officer, 60, 1000)
-            Application.update(not_excluded=False).where(Application.id == ids[0]).execute()
+            # The first record shares its KK number with the second: a warning the reviewer must look at.
+            Application.update(kk_number=Application.select(Application.kk_number).where(Application.id == ids[1])
+                               ).where(Application.id == ids[0]).execute()
             found = close_batch(batch, supervisor)
             tampered = make_closed_batch(app, 2, first=1100, office_code="DISNAKER-3374")
             Application.update(full_name="Diubah").where(Application.batch == tampered.id).execute()
@@ -73,7 +75,8 @@ def review_world(app):
 
 
 def signed_in_with_world(role):
-    """A `given` for the budget pages: the review world exists and a staff member of `role` is signed in."""
+    """A `given` for the budget pages: the review world exists (its ids fill the path) and a staff member of
+    `role` is signed in."""
     from conftest import sign_in_staff
 
     def given(client, email, make_account, sms):
@@ -81,6 +84,6 @@ def signed_in_with_world(role):
         office = "DISNAKER-3201" if role in ("officer", "supervisor") else None
         create_staff(client.application, role, email, **({"office_code": office} if office else {}))
         assert sign_in_staff(client, email).status_code == 303, "staff sign-in failed"
-        return world
+        client.ids = world  # the path's {placeholders}
 
     return given

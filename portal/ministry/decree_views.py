@@ -64,9 +64,14 @@ def export_name(decree, ext):
 
 @bp.route("/penetapan/<int:decree_id>/daftar.csv")
 def decree_csv(decree_id):
-    """The ratified list as CSV: the manifest's canonical columns, so its SHA-256 can be recomputed."""
+    """The ratified list as CSV: two "#" lines with the decree and its manifest, then the manifest's canonical
+    columns, so its SHA-256 can be recomputed from the file alone."""
     decree = decree_or_404(decree_id)
-    return exports.csv_response(export_name(decree, "csv"), EXPORT_FIELDS, ratification.ratified_rows(decree))
+    preamble = [f"Prakerja decree {decree.decree_number} {decree.decree_date.isoformat()} "
+                f"{decree.batch.office.code} batch {decree.batch.number}",
+                f"manifest records={decree.ratified_count} sha256={decree.manifest_sha256}"]
+    return exports.csv_response(export_name(decree, "csv"), EXPORT_FIELDS, ratification.ratified_rows(decree),
+                                preamble)
 
 
 @bp.route("/penetapan/<int:decree_id>/daftar.xlsx")

@@ -1,13 +1,14 @@
-"""Closed walk-in batches made in bulk: demo data for `flask seed-demo`, tests and the 10,000-record benchmark.
+"""Closed walk-in batches made in bulk for tests and the 10,000-record benchmark, and the demo quota.
 
 Records are complete walk-ins with realistic values (NIKs that match their birth dates, real Kemendagri
-village codes), written set-based, then the batch is closed with its manifest as an office would.
+village codes), written set-based, then the batch is closed by its supervisor as an office does.
 """
 
 from datetime import date, timedelta
 
-from portal.models import Address, Application, Batch, db, utcnow
-from portal.services.batches import compute_manifest, open_batch
+from portal.models import Address, Application, db, utcnow
+from portal.services import batches
+from portal.services.batches import open_batch
 
 VILLAGES = ["32.01.01.1006", "32.01.01.1011", "33.74.11.1001", "35.78.28.1001", "11.01.01.2001"]
 NAMES = ["Siti Aminah", "Budi Santoso", "Dewi Lestari", "Agus Salim", "Rina Wati", "Joko Susilo", "Nur Hayati",
@@ -53,14 +54,8 @@ def add_walkins(batch, officer, count, first, village=None):
 
 
 def close_batch(batch, supervisor):
-    """Close an open batch as its office would: records closed, count and manifest fixed."""
-    with db.atomic():
-        Application.update(status="closed").where(Application.batch == batch, Application.status == "entered").execute()
-        count, sha = compute_manifest(batch)
-        Batch.update(status="closed", open_slot=None, closed_at=utcnow(), closed_by=supervisor, record_count=count,
-                     manifest_sha256=sha, document_number=f"BAST/{batch.office.code}/{batch.number}"
-                     ).where(Batch.id == batch.id).execute()
-    return Batch.get_by_id(batch.id)
+    """Close an open batch as its office does (portal.services.batches.close: four-eyes rule, manifest)."""
+    return batches.close(batch, supervisor)
 
 
 def closed_batch(office, officer, supervisor, count, first=0, village=None):
@@ -70,24 +65,14 @@ def closed_batch(office, officer, supervisor, count, first=0, village=None):
     return close_batch(batch, supervisor)
 
 
-# The demo batch's records are numbered from here, clear of the ones tests and benchmarks make.
-DEMO_FIRST = 900_000
-
-
-def seed_demo_ministry(office_code, officer_email, supervisor_email):
-    """A closed batch of 12 walk-ins ready for review (one with a warning) and a quota for West Java, once."""
-    from portal.models import Account, Office, Quota
+def seed_demo_quota(province_code, amount):
+    """A quota for a province for this year, once; returns the amount in force."""
+    from portal.models import Quota
     from portal.rules.eligibility import today
 
-    office = Office.get(Office.code == office_code)
-    if not Application.select().where(Application.reference == demo_reference(DEMO_FIRST)).exists():
-        officer, supervisor = Account.by_email(officer_email), Account.by_email(supervisor_email)
-        batch = open_batch(office)
-        ids = add_walkins(batch, officer, 10, DEMO_FIRST, village="32.01.01.1006")
-        add_walkins(batch, officer, 2, DEMO_FIRST + 10, village="33.74.11.1001")
-        # One answer the reviewer should notice: a declaration answered "no".
-        Application.update(not_in_education=False).where(Application.id == ids[3]).execute()
-        close_batch(batch, supervisor)
     year = today().year
-    if not Quota.select().where(Quota.province_code == "32", Quota.starts_on == date(year, 1, 1)).exists():
-        Quota.create(province_code="32", starts_on=date(year, 1, 1), ends_on=date(year, 12, 31), amount=8)
+    quota = Quota.get_or_none(Quota.province_code == province_code, Quota.starts_on == date(year, 1, 1))
+    if quota is None:
+        quota = Quota.create(province_code=province_code, starts_on=date(year, 1, 1), ends_on=date(year, 12, 31),
+                             amount=amount)
+    return quota.amount
