@@ -54,6 +54,7 @@ def review_world(app):
             Application.update(full_name="Diubah").where(Application.batch == tampered.id).execute()
             reviewer = Account.get_or_none(Account.email == "world-reviewer@kantor.id") or create_staff(
                 app, "reviewer", "world-reviewer@kantor.id")
+            review.verify_manifest(found, reviewer)  # received: its queue opens straight away
             ratified = make_closed_batch(app, 30, first=2000, village="32.01.01.1006")
             Quota.create(province_code="32", starts_on=datetime.date(2026, 1, 1), ends_on=datetime.date(2026, 12, 31),
                          amount=20)

@@ -129,3 +129,33 @@ def test_ratify_is_refused_until_every_record_is_decided_then_respects_the_quota
         waiting = Application.get_by_id(third.id)
         assert (waiting.status, waiting.status_reason) == (status.ACCEPTED, "over_quota")
     assert "1 waiting over the quota" in reviewer.get(f"/kementerian/batch/{batch.id}").get_data(as_text=True)
+
+
+def test_a_record_edited_after_the_batch_was_received_cannot_be_decided(app, reviewer):
+    batch = make_closed_batch(app, 2)
+    first, second = records(app, batch)
+    url = f"/kementerian/batch/{batch.id}/data/{first.id}"
+    # Straight to a record before the batch was opened: the batch page checks the manifest first.
+    assert reviewer.get(url).headers["Location"] == f"/kementerian/batch/{batch.id}"
+    assert reviewer.get(f"/kementerian/batch/{batch.id}/antrean").status_code == 303
+    assert reviewer.get(f"/kementerian/batch/{batch.id}").status_code == 200
+    with app.app_context():
+        Application.update(birth_place="Depok").where(Application.id == first.id).execute()
+    response = reviewer.post(url, data={"decision": "accept"})
+    assert response.status_code == 409 and "cannot be reviewed" in response.get_data(as_text=True)
+    with app.app_context():
+        assert Application.get_by_id(first.id).status == status.CLOSED
+        assert AuditEntry.select().where(AuditEntry.action == "batch.manifest_mismatch").count() == 1
+    assert reviewer.get(f"/kementerian/batch/{batch.id}").status_code == 409
+
+
+@pytest.mark.parametrize("path", ["/kementerian/", "/kementerian/batch/{batch}", "/kementerian/batch/{batch}/antrean",
+                                  "/kementerian/batch/{batch}/data/{record}", "/kementerian/batch/{batch}/penetapan"])
+def test_pages_answer_htmx_with_the_main_content_and_browsers_with_the_document(app, reviewer, path):
+    batch = make_closed_batch(app, 1)
+    (record,) = records(app, batch)
+    reviewer.get(f"/kementerian/batch/{batch.id}")
+    url = path.format(batch=batch.id, record=record.id)
+    whole = reviewer.get(url).get_data(as_text=True)
+    part = reviewer.get(url, headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert "<html" in whole and "<html" not in part and "<h1" in part

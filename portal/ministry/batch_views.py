@@ -76,6 +76,8 @@ def queue_query(batch, view):
 def batch_queue(batch_id):
     """The batch's records as a compact list with their warnings: undecided, only those with warnings, or decided."""
     batch = batch_or_404(batch_id)
+    if not review.received(batch):
+        return see_other(url_for("ministry.batch_detail", batch_id=batch.id))  # its manifest is checked first
     view = request.args.get("lihat", "undecided")
     view = view if view in QUEUE_VIEWS else "undecided"
     query = queue_query(batch, view)
@@ -112,6 +114,10 @@ def record_review(batch_id, record_id):
     record = Application.get_or_none((Application.id == record_id) & (Application.batch == batch))
     if record is None:
         abort(404)
+    if not review.received(batch):
+        return see_other(url_for("ministry.batch_detail", batch_id=batch.id))  # its manifest is checked first
+    if not review.record_intact(record, batch, current_user, ip=request.remote_addr):
+        return tampered(batch)
     found = review.warnings_for([record])[record.id]
     form = DecisionForm()
     if request.method == "GET" and found:

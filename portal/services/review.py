@@ -60,6 +60,24 @@ def verify_manifest(batch, actor, ip=None):
     return ok
 
 
+def received(batch):
+    """Whether the ministry has received the batch: its manifest matched once and its rows were kept."""
+    return ReceivedRecord.select().where(ReceivedRecord.batch == batch).exists()
+
+
+def record_intact(record, batch, actor, ip=None):
+    """Whether one record is still as received (a cheap check before each decision); a mismatch is audited."""
+    if record.status not in UNDER_DECISION:
+        return True
+    digest_now = row_digest(canonical_rows([record])[record.id])
+    kept = (ReceivedRecord.select(ReceivedRecord.row_sha256)
+            .where(ReceivedRecord.batch == batch, ReceivedRecord.application == record.id).scalar())
+    if kept == digest_now:
+        return True
+    audit.record(actor, "batch.manifest_mismatch", batch, ip=ip)
+    return False
+
+
 def _first_receipt(batch):
     """Check the whole manifest as signed; when it matches, keep each record's row digest."""
     query = Application.select().where(Application.batch == batch, Application.status != status.WITHDRAWN)
