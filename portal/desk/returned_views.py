@@ -18,8 +18,8 @@ from portal.rules import status
 from portal.rules.completeness import walkin_missing
 from portal.services import returns
 
-# The walk-in edit page of the desk, where a returned record is corrected (first one that exists).
-EDIT_ENDPOINTS = ("desk.walkin_edit", "desk.record_edit", "desk.walkin_personal")
+# The walk-in desk's edit page (portal/desk/walkin_views.py), where a returned record is corrected.
+EDIT_ENDPOINT = "desk.walkin_edit"
 
 
 class ReenterForm(Form):
@@ -30,10 +30,9 @@ class ReenterForm(Form):
 
 
 def edit_url(record):
-    """The link to correct a record on the walk-in desk, once that page exists."""
-    for endpoint in EDIT_ENDPOINTS:
-        if endpoint in current_app.view_functions:
-            return url_for(endpoint, application_id=record.id)
+    """The link to correct a record on the walk-in desk (None in a version of the portal without that page)."""
+    if EDIT_ENDPOINT in current_app.view_functions:
+        return url_for(EDIT_ENDPOINT, reference=record.reference)
     return None
 
 
