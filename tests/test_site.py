@@ -112,10 +112,12 @@ def test_error_page_for_a_server_fault(app, client):
 def test_static_files_are_fingerprinted_and_cached_for_a_year(client):
     html = client.get("/").get_data(as_text=True)
     for name in ("app.css", "app.js", "htmx.min.js"):
-        url = re.search(r'/static/' + re.escape(name) + r'\?v=[0-9a-f]{10}', html).group(0)
-        with client.get(url) as response:
-            assert response.status_code == 200
-            assert "max-age=31536000" in response.headers["Cache-Control"]
+        stem, ext = name.rsplit(".", 1)
+        url = re.search(r'/static/' + re.escape(stem) + r'\.[0-9a-f]{12}\.' + ext + '"', html).group(0)[:-1]
+        with client.get(url) as response, open(f"static/{name}", "rb") as source:
+            assert response.status_code == 200 and response.get_data() == source.read()
+            max_age = int(re.search(r"max-age=(\d+)", response.headers["Cache-Control"]).group(1))
+            assert max_age >= 365 * 24 * 3600 and "immutable" in response.headers["Cache-Control"]
 
 
 def test_htmx_is_the_pinned_version():
