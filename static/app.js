@@ -141,6 +141,9 @@
     document.querySelectorAll(SHOW_PASSWORD).forEach(applyShowPassword);
     document.querySelectorAll('button[data-wait]').forEach(countDown);
     focusNewContent(roots);
+    // A village chosen from the search results: say so where the focus is (the button pressed is gone).
+    const chosen = roots.map((root) => within(root, '[data-village-chosen]')).find(Boolean);
+    if (chosen) chosen.focus();
     watchSession();
   }
 
@@ -151,6 +154,13 @@
     if (!input || !input.files.length || !window.createImageBitmap || !window.FormData) return;
     event.preventDefault();
     upload(form, input);
+  });
+
+  // Enter in a village search box searches at once instead of submitting the address form around it.
+  document.addEventListener('keydown', (event) => {
+    if (event.key !== 'Enter' || !window.htmx || !event.target.matches('input[data-village-search]')) return;
+    event.preventDefault();
+    window.htmx.trigger(event.target, 'search');
   });
 
   document.addEventListener('change', (event) => {
