@@ -5,6 +5,7 @@ import csv
 import io
 import re
 import threading
+import time
 
 import openpyxl
 import pytest
@@ -314,3 +315,37 @@ def test_seed_demo_gives_the_demo_office_a_closed_batch_once(app, runner):
         assert batch.closed_by.email == "penyelia@contoh.id"
         assert {r.entered_by.email for r in batch.applications} == {"petugas@contoh.id"}
     assert batch.document_number in first.output
+
+
+def test_a_record_saved_while_the_batch_closes_is_in_it_or_in_the_next(app, office):
+    """The desk holds the open batch while it saves a record; a supervisor closing meanwhile waits for it
+    (PostgreSQL: the row lock) or the record goes into the next batch; never an entered record in a closed
+    batch."""
+    holding = threading.Event()
+
+    def desk():
+        with app.app_context():
+            with batches.write_transaction():
+                batch = batches.batch_for_new_record(office["officer"].office)
+                holding.set()
+                time.sleep(0.5)  # the supervisor presses Close meanwhile
+                walkin(office["officer"], batch=batch)
+            db.close()
+
+    def supervisor():
+        holding.wait()
+        with app.app_context():
+            batches.close(Batch.get_by_id(office["batch_id"]), office["supervisor"])
+            db.close()
+
+    threads = [threading.Thread(target=desk), threading.Thread(target=supervisor)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    with app.app_context():
+        batch = Batch.get_by_id(office["batch_id"])
+        assert batch.status == "closed" and batches.manifest_matches(batch)
+        stray = Application.select().where(Application.batch == batch, Application.status == "entered").count()
+        assert stray == 0 and batch.record_count == 6
+        assert batches.batch_for_new_record(office["officer"].office).number == 2

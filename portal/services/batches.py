@@ -33,6 +33,22 @@ def open_batch(office):
     raise RuntimeError("could not open a batch")
 
 
+def batch_for_new_record(office):
+    """The open batch a new walk-in joins, opened if need be. Call it inside `write_transaction()` around the
+    insert of the record: the batch is then held until the commit (FOR SHARE on PostgreSQL; SQLite's write
+    lock), so a supervisor closing it meanwhile waits and the record is closed with it, never left behind
+    in a closed batch."""
+    for _attempt in range(5):
+        query = Batch.select().where(Batch.open_slot == office.id)
+        if isinstance(db.obj, PostgresqlDatabase):
+            query = query.for_update("FOR SHARE")
+        found = query.first()
+        if found:
+            return found
+        open_batch(office)
+    raise RuntimeError("could not open a batch")
+
+
 def batch_rows(batch):
     """The canonical export rows of a batch's records (withdrawn ones excluded), ordered by reference."""
     records = list(
@@ -140,8 +156,9 @@ def document_number(batch, when):
     return f"BAST/{area}/{when.year}/{closed_this_year + 1:04d}"
 
 
-def _write_transaction():
-    """On SQLite a transaction that takes the write lock at once, so two closers queue rather than fail."""
+def write_transaction():
+    """A transaction for writes that depend on a batch's state: on SQLite it takes the write lock at once,
+    so two writers queue (busy timeout) rather than fail on a stale read."""
     if isinstance(db.obj, SqliteDatabase) and not db.in_transaction():
         return db.atomic(lock_type="IMMEDIATE")
     return db.atomic()
@@ -160,7 +177,7 @@ def close(batch, actor, ip=None):
     """Close an office's open batch for a supervisor who entered none of it: its records move from entered
     to closed, and the batch gets its manifest and document number, all in one transaction (DESIGN.md 2.2
     step 5). DomainError, and nothing written, when the four-eyes rule or an incomplete record forbids it."""
-    with _write_transaction():
+    with write_transaction():
         batch = _held(batch.id)
         refusal = close_refusal(batch, actor)
         if refusal is not None:
