@@ -326,7 +326,7 @@ def test_a_record_saved_while_the_batch_closes_is_in_it_or_in_the_next(app, offi
     def desk():
         with app.app_context():
             with batches.write_transaction():
-                batch = batches.batch_for_new_record(office["officer"].office)
+                batch = batches.open_batch(office["officer"].office)
                 holding.set()
                 time.sleep(0.5)  # the supervisor presses Close meanwhile
                 walkin(office["officer"], batch=batch)
@@ -348,4 +348,4 @@ def test_a_record_saved_while_the_batch_closes_is_in_it_or_in_the_next(app, offi
         assert batch.status == "closed" and batches.manifest_matches(batch)
         stray = Application.select().where(Application.batch == batch, Application.status == "entered").count()
         assert stray == 0 and batch.record_count == 6
-        assert batches.batch_for_new_record(office["officer"].office).number == 2
+        assert batches.open_batch(office["officer"].office).number == 2

@@ -16,9 +16,22 @@ from portal.services import audit
 from portal.services.status import transition_many
 
 
+def _open_of(office):
+    """The office's open batch, or None; on PostgreSQL held (FOR SHARE) to the end of the caller's
+    transaction, so a supervisor closing it waits until a record being added to it is committed."""
+    query = Batch.select().where(Batch.open_slot == office.id)
+    if isinstance(db.obj, PostgresqlDatabase):
+        query = query.for_update("FOR SHARE")
+    return query.first()
+
+
 def open_batch(office):
-    """The office's open batch, opened on first use; two racing requests still open one (unique open_slot)."""
-    found = Batch.get_or_none(Batch.open_slot == office.id)
+    """The office's open batch, opened on first use; two racing requests still open one (unique open_slot).
+
+    Call it inside the transaction that adds a record to the batch (with `write_transaction()` on SQLite), so
+    the batch cannot be closed between this choice and the insert: a closing supervisor waits for the record
+    and closes it too, and no entered record is ever left behind in a closed batch."""
+    found = _open_of(office)
     if found:
         return found
     for _attempt in range(5):
@@ -27,25 +40,9 @@ def open_batch(office):
             with db.atomic():
                 return Batch.create(office=office, number=number, open_slot=office.id)
         except IntegrityError:
-            found = Batch.get_or_none(Batch.open_slot == office.id)
+            found = _open_of(office)
             if found:
                 return found  # another request opened it first
-    raise RuntimeError("could not open a batch")
-
-
-def batch_for_new_record(office):
-    """The open batch a new walk-in joins, opened if need be. Call it inside `write_transaction()` around the
-    insert of the record: the batch is then held until the commit (FOR SHARE on PostgreSQL; SQLite's write
-    lock), so a supervisor closing it meanwhile waits and the record is closed with it, never left behind
-    in a closed batch."""
-    for _attempt in range(5):
-        query = Batch.select().where(Batch.open_slot == office.id)
-        if isinstance(db.obj, PostgresqlDatabase):
-            query = query.for_update("FOR SHARE")
-        found = query.first()
-        if found:
-            return found
-        open_batch(office)
     raise RuntimeError("could not open a batch")
 
 
