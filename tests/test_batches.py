@@ -84,6 +84,7 @@ def test_a_supervisor_who_entered_none_closes_the_batch(app, office):
         # The next walk-in starts batch 2; the closed batch is not touched.
         assert walkin(office["officer"]).batch.number == 2
     assert f'id="manifest-sha256">{batch.manifest_sha256}<' in page
+    assert page.count("<td>Sent to the ministry</td>") == 5  # each record's own status
 
 
 def test_a_closed_batch_shows_its_state_in_the_list(app, office):
