@@ -48,7 +48,7 @@ def test_the_batch_page_shows_each_record_and_its_check_state(app, office):
         walkin(office["officer"], complete=False, full_name="Belum Lengkap")
     client = signed_in(app, "petugas@kantor.id")
     page = client.get("/petugas/meja/batch").get_data(as_text=True)
-    assert "6: 5 complete, 1 not complete" in page
+    assert "6 in all: 5 complete, 1 not complete" in page
     assert "No batch has been closed yet." in page
     page = client.get(f"/petugas/meja/batch/{office['batch_id']}").get_data(as_text=True)
     assert page.count("<tr>") == 7  # header and six records
