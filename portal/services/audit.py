@@ -52,6 +52,11 @@ ACTION_LABELS = {
     "application.ratified": _l("Ratified"),
     "application.confirmed": _l("Confirmed as a candidate participant"),
     "application.rejected": _l("Rejected"),
+    "walkin.created": _l("Walk-in entered at the desk"),
+    "walkin.corrected": _l("Walk-in corrected"),
+    "walkin.phone_code_sent": _l("SMS code sent to the applicant's number"),
+    "walkin.phone_verified": _l("Mobile number confirmed at the desk"),
+    "nik_dispute.recorded": _l("NIK dispute recorded"),
 }
 
 
