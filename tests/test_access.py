@@ -26,6 +26,7 @@ from conftest import PASSWORD
 PUBLIC = "public"
 STAFF = frozenset({"officer", "supervisor", "reviewer", "pmo", "admin"})
 APPLICANT = frozenset({"applicant"})
+OFFICE = frozenset({"officer", "supervisor"})
 VISITORS = ("anonymous", "applicant", "officer", "supervisor", "reviewer", "pmo", "admin")
 STAFF_BLUEPRINTS = {"staff", "admin", "desk", "ministry", "pmo"}
 LOGIN_PAGES = ("/masuk", "/petugas")
@@ -74,6 +75,17 @@ RULES = {
     "staff.recovery_codes": STAFF,
     "staff.recovery_codes_new": STAFF,
     "admin.index": frozenset({"admin"}),
+    "desk.walkin_list": OFFICE,
+    "desk.walkin_new": OFFICE,
+    "desk.walkin_detail": OFFICE,
+    "desk.walkin_edit": OFFICE,
+    "desk.walkin_receipt": OFFICE,
+    "desk.walkin_statement": OFFICE,
+    "desk.walkin_signed": OFFICE,
+    "desk.walkin_withdraw": OFFICE,
+    "desk.walkin_phone": OFFICE,
+    "desk.dispute_new": OFFICE,
+    "desk.dispute_receipt": OFFICE,
 }
 
 SAMPLES = {
@@ -84,6 +96,9 @@ SAMPLES = {
     "auth.reset": lambda world: {"token": "bukan-token"},
     "applicant.photo_upload": lambda world: {"kind": "ktp"},
     "staff.set_password_link": lambda world: {"token": "bukan-token"},
+    **{f"desk.walkin_{page}": lambda world: {"reference": world["walkin"]}
+       for page in ("detail", "edit", "receipt", "statement", "signed", "withdraw", "phone")},
+    "desk.dispute_receipt": lambda world: {"dispute_id": world["dispute_id"]},
 }
 
 
@@ -94,17 +109,23 @@ def world(app, make_account, make_staff):
     from portal.services.applications import draft_for
     from portal.storage import storage
 
+    from walkin_support import make_walkin
+
     make_account(email="pelamar@contoh.id")
-    for role in sorted(STAFF):
-        make_staff(role)
+    staff = {role: make_staff(role) for role in sorted(STAFF)}
+    walkin = make_walkin(app, staff["officer"])
     with app.app_context():
+        from portal.models import NikDispute
+
+        dispute = NikDispute.create(nik="3201014506950099", claimant_name="Sari", contact_phone="+6281234567890",
+                                    office=staff["officer"].office_id, recorded_by=staff["officer"].id)
         application = draft_for(Account.by_email("pelamar@contoh.id"))
         buffer = io.BytesIO()
         Image.new("RGB", (64, 40), (120, 90, 60)).save(buffer, "JPEG")
         key = storage().save(buffer.getvalue())
         photo = Photo.create(application=application, kind="ktp", image_key=key, thumb_key=key, width=64,
                              height=40, size_bytes=len(buffer.getvalue()))
-    return {"photo_id": photo.id}
+    return {"photo_id": photo.id, "walkin": walkin.reference, "dispute_id": dispute.id}
 
 
 def sign_in(app, visitor, staff_login):

@@ -44,7 +44,7 @@ from portal.rules.nik import check_kk, check_nik, clean_number
 from portal.rules.phone import check_mobile
 from portal.rules.reference import new_reference, normalise
 from portal.rules.voice import for_staff
-from portal.services import audit
+from portal.services import audit, phones
 from portal.services.batches import open_batch
 from portal.services.status import CHANGED, transition
 
@@ -412,3 +412,27 @@ def find(office, text):
     else:
         return None
     return office_walkins(office).where(condition).first()
+
+
+def _own_correctable(application, officer):
+    _office_staff(officer)
+    if application.channel != WALKIN or application.office_id != officer.office_id or not correctable(application):
+        raise DomainError(NOT_CORRECTABLE)
+
+
+def send_phone_code(application, officer, ip=None):
+    """Send the SMS code to the record's number for the applicant to read out at the desk: the online code
+    service, its limits and gateway (portal.services.phones)."""
+    _own_correctable(application, officer)
+    with db.atomic():
+        phones.send_code(application, officer, application.phone, ip)
+        audit.record(officer, "walkin.phone_code_sent", application, fields=["phone"], ip=ip)
+
+
+def confirm_phone(application, officer, code, ip=None):
+    """Confirm the number with the code the applicant read out; the same tries and expiry as online."""
+    _own_correctable(application, officer)
+    with db.atomic():
+        phones.verify_code(application, officer, code)
+        audit.record(officer, "walkin.phone_verified", application, fields=["verified_phone"], ip=ip)
+    return application
