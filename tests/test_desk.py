@@ -247,3 +247,16 @@ def test_phone_confirmed_at_the_desk(app, desk, officer, sms):
         assert Application.get_by_id(record.id).verified_phone == record.phone
         actions = [e.action for e in AuditEntry.select().order_by(AuditEntry.seq)]
         assert "walkin.phone_code_sent" in actions and "walkin.phone_verified" in actions
+
+
+def test_seed_demo_puts_walkins_in_the_open_batch(app, runner):
+    from portal.models import Application, Batch
+
+    for _run in range(2):  # every `make run` seeds again: nothing doubles
+        result = runner.invoke(args=["seed-demo"])
+        assert result.exit_code == 0, result.output
+        assert "Walk-ins at Dinas Tenaga Kerja Kabupaten Bogor: 3" in result.output
+    with app.app_context():
+        records = list(Application.select().where(Application.channel == "walkin"))
+        assert len(records) == 3 and {r.status for r in records} == {"entered"}
+        assert {Batch.get_by_id(r.batch_id).status for r in records} == {"open"}
