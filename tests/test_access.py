@@ -74,6 +74,7 @@ RULES = {
     "staff.recovery_codes": STAFF,
     "staff.recovery_codes_new": STAFF,
     "admin.index": frozenset({"admin"}),
+    "tracking.status_check": PUBLIC,
 }
 
 SAMPLES = {

@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from conftest import PASSWORD, create_staff, sign_in_staff, totp_code
+from walkin_support import walkin
 from wizard_support import KTP, STEPS, upload, verify_phone
 
 KB = 1024
@@ -126,6 +127,20 @@ def staff_setting_up(until):
     return given
 
 
+def walkin_in(state, **columns):
+    """A `given` for the public pages: a walk-in record in `state` with reference PK-DEM0-0001 (and, per
+    visit, a fresh NIK and number)."""
+
+    def given(client, email, make_account, sms):
+        from portal.models import Application
+
+        with client.application.app_context():
+            Application.delete().where(Application.reference == "PK-DEM0-0001").execute()
+        walkin(client.application, state, reference="PK-DEM0-0001", **columns)
+
+    return given
+
+
 @dataclass(frozen=True)
 class Page:
     name: str
@@ -189,6 +204,13 @@ PAGES = [
     Page("staff home", "/petugas/beranda", given=staff_signed_in()),
     Page("admin: 60 staff", "/admin/", given=staff_signed_in("admin", colleagues=60)),
     Page("staff signed out", "/petugas/keluar/selesai"),
+    # The public status check and the claim of a walk-in record.
+    Page("status check", "/status"),
+    Page("status check, not found", "/status", method="POST", form={
+        "reference": "PK-ZZZZ-ZZZZ", "birth_date-day": "5", "birth_date-month": "12", "birth_date-year": "1990"}),
+    Page("status check, answer", "/status", method="POST", given=walkin_in("returned", reason="nik_kk"),
+         form={"reference": "PK-DEM0-0001", "birth_date-day": "5", "birth_date-month": "12",
+               "birth_date-year": "1990"}),
 ]
 
 
