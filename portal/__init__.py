@@ -80,7 +80,7 @@ def register_blueprints(app):
     from portal.auth.views import bp as auth_bp
     from portal.main.views import bp as main_bp
     from portal.staff import home_views, setup_views, signin_views  # noqa: F401
-    from portal.tracking import status_views  # noqa: F401
+    from portal.tracking import claim_views, status_views  # noqa: F401
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)

@@ -78,6 +78,8 @@ STATUS_LIMIT_IP = "60 per 10 minutes"
 STATUS_LIMIT_REFERENCE = "5 per 15 minutes"
 CLAIM_LIMIT_IP = "20 per 10 minutes"
 CLAIM_LIMIT_REFERENCE = "5 per hour"
+# Minutes a browser has to finish a claim once the record is found (code, then email and password).
+CLAIM_MINUTES = 30
 # Sign-up emails (verification links, resends, changed addresses) per browser session and per new account:
 # with the per-address cap below, one visitor cannot use the forms to mail many addresses.
 EMAIL_LIMIT_SESSION = "6 per hour"

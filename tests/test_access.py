@@ -75,6 +75,12 @@ RULES = {
     "staff.recovery_codes_new": STAFF,
     "admin.index": frozenset({"admin"}),
     "tracking.status_check": PUBLIC,
+    "tracking.claim": PUBLIC,
+    "tracking.claim_code": PUBLIC,
+    "tracking.claim_resend": PUBLIC,
+    "tracking.claim_email_sent": PUBLIC,
+    "tracking.claim_link": PUBLIC,
+    "tracking.claim_account": PUBLIC,
 }
 
 SAMPLES = {
@@ -85,6 +91,7 @@ SAMPLES = {
     "auth.reset": lambda world: {"token": "bukan-token"},
     "applicant.photo_upload": lambda world: {"kind": "ktp"},
     "staff.set_password_link": lambda world: {"token": "bukan-token"},
+    "tracking.claim_link": lambda world: {"token": "bukan-token"},
 }
 
 

@@ -141,6 +141,31 @@ def walkin_in(state, **columns):
     return given
 
 
+def claiming(until):
+    """A `given` for the claim's pages: a confirmed walk-in record found at /klaim (with a number, or only an
+    email address for until="email"), its SMS code entered ("account"), and the account made and logged in
+    ("done")."""
+
+    def given(client, email, make_account, sms):
+        from portal.models import Account
+
+        record = walkin(client.application, "confirmed", phone=None if until == "email" else "auto",
+                        email=email if until == "email" else None)
+        response = client.post("/klaim", data={
+            "reference": record.reference, "nik": record.nik, "birth_date-day": "5", "birth_date-month": "12",
+            "birth_date-year": "1990"})
+        assert response.status_code == 303, "the claim did not find the record"
+        if until in ("account", "done"):
+            assert client.post("/klaim/kode", data={"code": sms.last_code(record.phone)}).status_code == 303
+        if until == "done":
+            assert client.post("/klaim/akun", data={"email": email, "password": PASSWORD}).status_code == 303
+            with client.application.app_context():
+                Account.update(email_verified_at=Account.created_at).where(Account.email == email).execute()
+            assert client.post("/masuk", data={"email": email, "password": PASSWORD}).status_code == 303
+
+    return given
+
+
 @dataclass(frozen=True)
 class Page:
     name: str
@@ -211,6 +236,15 @@ PAGES = [
     Page("status check, answer", "/status", method="POST", given=walkin_in("returned", reason="nik_kk"),
          form={"reference": "PK-DEM0-0001", "birth_date-day": "5", "birth_date-month": "12",
                "birth_date-year": "1990"}),
+    Page("claim", "/klaim"),
+    Page("claim, not found", "/klaim", method="POST", form={
+        "reference": "PK-ZZZZ-ZZZZ", "nik": "3201014512900001", "birth_date-day": "5", "birth_date-month": "12",
+        "birth_date-year": "1990"}),
+    Page("claim: SMS code", "/klaim/kode", given=claiming("code")),
+    Page("claim: email sent", "/klaim/cek-email", given=claiming("email")),
+    Page("claim: account", "/klaim/akun", given=claiming("account")),
+    Page("claim: bad link", "/klaim/tautan/bukan-token", status=400),
+    Page("task list, claimed walk-in", "/pendaftaran/", given=claiming("done")),
 ]
 
 

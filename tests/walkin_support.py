@@ -11,7 +11,7 @@ BORN = date(1990, 12, 5)  # a woman: the NIK's day is 45
 
 
 def nik_for(serial, born=BORN):
-    return f"320101{born.day + 40:02d}{born.month:02d}{born.year % 100:02d}{serial:04d}"
+    return f"327105{born.day + 40:02d}{born.month:02d}{born.year % 100:02d}{serial:04d}"
 
 
 def office(code="DISNAKER-3201"):

@@ -52,6 +52,7 @@ ACTION_LABELS = {
     "application.ratified": _l("Ratified"),
     "application.confirmed": _l("Confirmed as a candidate participant"),
     "application.rejected": _l("Rejected"),
+    "application.claimed": _l("Claimed by its applicant for an online account"),
 }
 
 

@@ -53,14 +53,6 @@ class ClaimForm(ReferenceForm):
             raise ValidationError(problems[0])
 
 
-class CodeForm(Form):
-    """The code from the SMS."""
-
-    code = StringField(_l("Code from the SMS"), description=_l("6 digits, for example 123456"), filters=[strip],
-                       validators=[Length(max=200, message=_l("The code must be 6 digits"))],
-                       render_kw={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false"})
-
-
 class ClaimAccountForm(Form):
     """The email address and password of the account a claimed record joins."""
 
