@@ -77,6 +77,13 @@ RULES = {
     "staff.recovery_codes": STAFF,
     "staff.recovery_codes_new": STAFF,
     "admin.index": frozenset({"admin"}),
+    "tracking.status_check": PUBLIC,
+    "tracking.claim": PUBLIC,
+    "tracking.claim_code": PUBLIC,
+    "tracking.claim_resend": PUBLIC,
+    "tracking.claim_email_sent": PUBLIC,
+    "tracking.claim_link": PUBLIC,
+    "tracking.claim_account": PUBLIC,
     # The office's batches (officers and supervisors of the office; closing refuses others inside the page).
     "desk.batch_list": OFFICE,
     "desk.batch_detail": OFFICE,
@@ -109,6 +116,7 @@ SAMPLES = {
     "auth.reset": lambda world: {"token": "bukan-token"},
     "applicant.photo_upload": lambda world: {"kind": "ktp"},
     "staff.set_password_link": lambda world: {"token": "bukan-token"},
+    "tracking.claim_link": lambda world: {"token": "bukan-token"},
     **{f"desk.batch_{name}": lambda world: {"batch_id": world["closed_batch_id"]}
        for name in ("detail", "recap", "statement", "handover", "csv", "xlsx", "log")},
     "desk.batch_close": lambda world: {"batch_id": world["open_batch_id"]},

@@ -21,6 +21,7 @@ import brotli
 import pytest
 
 from conftest import PASSWORD, create_staff, fill_villages, sign_in_staff, totp_code
+from walkin_support import walkin as walkin_record
 from wizard_support import KTP, STEPS, upload, verify_phone
 
 KB = 1024
@@ -204,9 +205,47 @@ def at_the_desk(records=1, dispute=False):
     return given
 
 
+def walkin_in(state, **columns):
+    """A `given` for the public pages: a walk-in record in `state` with reference PK-DEM0-0001 (and, per
+    visit, a fresh NIK and number)."""
+
+    def given(client, email, make_account, sms):
+        from portal.models import Application
+
+        with client.application.app_context():
+            Application.delete().where(Application.reference == "PK-DEM0-0001").execute()
+        walkin_record(client.application, state, reference="PK-DEM0-0001", **columns)
+
+    return given
+
 
 DESK = "/petugas/meja"
 DESK_RECORD = f"{DESK}/data/{DESK_REFERENCE}"
+
+
+def claiming(until):
+    """A `given` for the claim's pages: a confirmed walk-in record found at /klaim (with a number, or only an
+    email address for until="email"), its SMS code entered ("account"), and the account made and logged in
+    ("done")."""
+
+    def given(client, email, make_account, sms):
+        from portal.models import Account
+
+        record = walkin_record(client.application, "confirmed", phone=None if until == "email" else "auto",
+                               email=email if until == "email" else None)
+        response = client.post("/klaim", data={
+            "reference": record.reference, "nik": record.nik, "birth_date-day": "5", "birth_date-month": "12",
+            "birth_date-year": "1990"})
+        assert response.status_code == 303, "the claim did not find the record"
+        if until in ("account", "done"):
+            assert client.post("/klaim/kode", data={"code": sms.last_code(record.phone)}).status_code == 303
+        if until == "done":
+            assert client.post("/klaim/akun", data={"email": email, "password": PASSWORD}).status_code == 303
+            with client.application.app_context():
+                Account.update(email_verified_at=Account.created_at).where(Account.email == email).execute()
+            assert client.post("/masuk", data={"email": email, "password": PASSWORD}).status_code == 303
+
+    return given
 
 
 @dataclass(frozen=True)
@@ -305,6 +344,22 @@ PAGES = [
     Page("desk: phone code", f"{DESK_RECORD}/nomor-hp", given=at_the_desk()),
     Page("desk: NIK dispute", f"{DESK}/sengketa-nik", given=at_the_desk(records=0)),
     Page("desk: dispute receipt", f"{DESK}/sengketa-nik/{DESK_DISPUTE}", given=at_the_desk(records=0, dispute=True)),
+    # The public status check and the claim of a walk-in record.
+    Page("status check", "/status"),
+    Page("status check, not found", "/status", method="POST", form={
+        "reference": "PK-ZZZZ-ZZZZ", "birth_date-day": "5", "birth_date-month": "12", "birth_date-year": "1990"}),
+    Page("status check, answer", "/status", method="POST", given=walkin_in("returned", reason="nik_kk"),
+         form={"reference": "PK-DEM0-0001", "birth_date-day": "5", "birth_date-month": "12",
+               "birth_date-year": "1990"}),
+    Page("claim", "/klaim"),
+    Page("claim, not found", "/klaim", method="POST", form={
+        "reference": "PK-ZZZZ-ZZZZ", "nik": "3201014512900001", "birth_date-day": "5", "birth_date-month": "12",
+        "birth_date-year": "1990"}),
+    Page("claim: SMS code", "/klaim/kode", given=claiming("code")),
+    Page("claim: email sent", "/klaim/cek-email", given=claiming("email")),
+    Page("claim: account", "/klaim/akun", given=claiming("account")),
+    Page("claim: bad link", "/klaim/tautan/bukan-token", status=400),
+    Page("task list, claimed walk-in", "/pendaftaran/", given=claiming("done")),
 ]
 
 
