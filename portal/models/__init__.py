@@ -7,11 +7,13 @@ from portal.models.batches import Batch, NikDispute
 from portal.models.messages import OutboxMessage
 from portal.models.sessions import LoginSession
 from portal.models.staff import OFFICE_KINDS, AuditEntry, Office, RecoveryCode, SecondFactor
+from portal.models.waves import StatementLetter, Wave, WaveEntry, WaveQuota
 
 # Creation order: a table comes after the tables it refers to.
 ALL_MODELS = [Office, Account, EmailLog, Batch, Application, Address, Photo, OtpCode, SmsLog, OutboxMessage,
-              LoginSession, SecondFactor, RecoveryCode, AuditEntry, NikDispute]
+              LoginSession, SecondFactor, RecoveryCode, AuditEntry, NikDispute, Wave, WaveQuota, WaveEntry,
+              StatementLetter]
 
 __all__ = ["ALL_MODELS", "OFFICE_KINDS", "Account", "Address", "Application", "AuditEntry", "BaseModel", "Batch",
            "EmailLog", "LoginSession", "NikDispute", "Office", "OtpCode", "OutboxMessage", "Photo", "RecoveryCode",
-           "SecondFactor", "SmsLog", "db", "utcnow"]
+           "SecondFactor", "SmsLog", "StatementLetter", "Wave", "WaveEntry", "WaveQuota", "db", "utcnow"]
