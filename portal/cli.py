@@ -48,3 +48,6 @@ def register_commands(app):
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(staff_cli)
     app.cli.add_command(audit_cli)
+    from portal.pmo.wave_cli import wave_cli
+
+    app.cli.add_command(wave_cli)

@@ -61,7 +61,7 @@ def adult_cutoff(on: date):
     """The latest birth date of someone who is at least MIN_AGE on the given day."""
     try:
         return on.replace(year=on.year - MIN_AGE)
-    except ValueError:  # 29 February: someone born on 1 March of that year turns 18 on 1 March
+    except ValueError:  # on 29 February, the 28th of that year (born on 29 February: 18 only from 1 March)
         return date(on.year - MIN_AGE, 2, 28)
 
 
@@ -96,8 +96,7 @@ def screen(application, facts: Facts, on: date):
 
 def no_other_aid(aid):
     """Whether the declared aid (comma-separated keys) says no other government aid."""
-    keys = {key for key in (aid or "").split(",") if key}
-    return not keys or keys == {"none"}
+    return (aid or "") in ("", "none")
 
 
 def tier(application):

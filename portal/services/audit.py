@@ -52,6 +52,11 @@ ACTION_LABELS = {
     "application.ratified": _l("Ratified"),
     "application.confirmed": _l("Confirmed as a candidate participant"),
     "application.rejected": _l("Rejected"),
+    "wave.created": _l("Wave created"),
+    "wave.closed": _l("Wave closed"),
+    "wave.entered": _l("Entered into a wave"),
+    "wave.selected": _l("Wave selection run"),
+    "wave.results_sent": _l("Wave results sent"),
 }
 
 
