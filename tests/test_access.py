@@ -22,6 +22,8 @@ import pytest
 from PIL import Image
 
 from conftest import PASSWORD
+from portal.services import selection
+from tests import wave_support
 
 PUBLIC = "public"
 STAFF = frozenset({"officer", "supervisor", "reviewer", "pmo", "admin"})
@@ -74,6 +76,15 @@ RULES = {
     "staff.recovery_codes": STAFF,
     "staff.recovery_codes_new": STAFF,
     "admin.index": frozenset({"admin"}),
+    "applicant.wave_join": APPLICANT,
+    "pmo.wave_list": frozenset({"pmo"}),
+    "pmo.wave_new": frozenset({"pmo"}),
+    "pmo.wave_detail": frozenset({"pmo"}),
+    "pmo.wave_close": frozenset({"pmo"}),
+    "pmo.wave_walkins": frozenset({"pmo"}),
+    "pmo.wave_select": frozenset({"pmo"}),
+    "pmo.wave_results": frozenset({"pmo"}),
+    "pmo.wave_export": frozenset({"pmo"}),
 }
 
 SAMPLES = {
@@ -84,6 +95,9 @@ SAMPLES = {
     "auth.reset": lambda world: {"token": "bukan-token"},
     "applicant.photo_upload": lambda world: {"kind": "ktp"},
     "staff.set_password_link": lambda world: {"token": "bukan-token"},
+    **{f"pmo.wave_{name}": lambda world: {"number": world["wave"]}
+       for name in ("detail", "close", "walkins", "select", "results")},
+    "pmo.wave_export": lambda world: {"number": world["wave"], "kind": "csv"},
 }
 
 
@@ -104,7 +118,9 @@ def world(app, make_account, make_staff):
         key = storage().save(buffer.getvalue())
         photo = Photo.create(application=application, kind="ktp", image_key=key, thumb_key=key, width=64,
                              height=40, size_bytes=len(buffer.getvalue()))
-    return {"photo_id": photo.id}
+        wave = wave_support.past_wave(1, entries=[wave_support.make_application()])
+        selection.run(wave)
+    return {"photo_id": photo.id, "wave": wave.number}
 
 
 def sign_in(app, visitor, staff_login):

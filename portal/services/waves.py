@@ -13,8 +13,9 @@ from flask_babel import lazy_gettext as _l
 from peewee import JOIN, Value, fn
 
 from portal.domain import DomainError
-from portal.models import Address, StatementLetter, Wave, WaveEntry, WaveQuota, db, utcnow
+from portal.models import Address, Application, StatementLetter, Wave, WaveEntry, WaveQuota, db, utcnow
 from portal.rules import screening
+from portal.rules import status as app_status
 from portal.rules import waves as rules
 from portal.services import audit
 
@@ -187,3 +188,37 @@ def default_times(now=None):
     now = now or utcnow()
     opens = (now + timedelta(days=1)).replace(hour=1, minute=0, second=0, microsecond=0)
     return opens, opens + timedelta(days=7)
+
+
+def enter_walkins(wave, actor, now=None, ip=None):
+    """Enter every confirmed walk-in candidate not yet selected into a wave that has not closed (Permenaker
+    17/2020: they have priority in the next wave), in one INSERT ... SELECT; returns how many were entered."""
+    now = now or utcnow()
+    wave = Wave.get_by_id(wave.id)
+    if now >= wave.closes_at or wave.selected_at:
+        raise DomainError(_l("This wave has closed; enter the candidates into the next wave."))
+    selected = WaveEntry.select(WaveEntry.id).where(WaveEntry.application == Application.id,
+                                                    WaveEntry.outcome == rules.OUTCOME_SELECTED)
+    source = (Application.select(Value(wave.id), Application.id, fn.SUBSTR(Address.region_code, 1, 2), Value(now),
+                                 Value(actor.id))
+              .join(Address, on=((Address.application == Application.id) & (Address.kind == "ktp")))
+              .where(Application.channel == "walkin", Application.status == app_status.CONFIRMED,
+                     fn.LENGTH(Address.region_code) >= 2, ~fn.EXISTS(selected)))
+    fields = [WaveEntry.wave, WaveEntry.application, WaveEntry.province, WaveEntry.joined_at, WaveEntry.entered_by]
+    with db.atomic():
+        WaveEntry.insert_from(source, fields).on_conflict_ignore().execute()
+        ids = [e.id for e in WaveEntry.select(WaveEntry.id).where(WaveEntry.wave == wave.id,
+                                                                 WaveEntry.entered_by == actor.id,
+                                                                 WaveEntry.joined_at == now)]
+        audit.record_many(actor, "wave.entered", [("wave_entry", i) for i in ids], fields=["wave", "application"],
+                          ip=ip)
+    return len(ids)
+
+
+def waiting_walkins(wave):
+    """Confirmed walk-in candidates, never selected, not yet in this wave."""
+    taken = WaveEntry.select(WaveEntry.id).where(
+        WaveEntry.application == Application.id,
+        (WaveEntry.wave == wave.id) | (WaveEntry.outcome == rules.OUTCOME_SELECTED))
+    return (Application.select().where(Application.channel == "walkin", Application.status == app_status.CONFIRMED,
+                                       ~fn.EXISTS(taken)).count())
