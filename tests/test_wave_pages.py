@@ -102,3 +102,22 @@ def test_the_join_page_with_and_without_htmx(app, applicant, mine):
 def test_no_open_wave_sends_the_join_page_back_to_the_task_list(applicant, mine):
     response = applicant.get("/pendaftaran/gelombang")
     assert response.status_code == 303 and response.headers["Location"].endswith("/pendaftaran/")
+
+
+def test_seed_demo_has_an_open_wave_a_closed_one_with_results_and_every_status(app, runner):
+    result = runner.invoke(args=["seed-demo"])
+    assert result.exit_code == 0, result.output
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0  # a second run changes nothing
+    from portal.models import Application
+
+    with app.app_context():
+        def status(email):
+            current = waves.status_for(Application.get(Application.account == Account.by_email(email)))
+            return current.name, current.reason
+
+        assert status("budi@contoh.id") == ("can_join", "quota_full")
+        assert status("eko@contoh.id") == ("selected", None)
+        assert status("fajar@contoh.id") == ("waiting", None)
+        first = Wave.get(Wave.number == 1)
+        assert first.seed and WaveEntry.select().where(WaveEntry.wave == first, WaveEntry.outcome == "ineligible").count()
+    assert runner.invoke(args=["wave", "draw", "--verify", "1"]).exit_code == 0
