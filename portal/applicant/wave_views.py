@@ -24,15 +24,20 @@ class JoinForm(Form):
 
 @bp.route("/gelombang", methods=["GET", "POST"])
 def wave_join():
-    """The open wave, its close time and the confirmation; joining takes the applicant back to their page."""
+    """The open wave, its close time and the confirmation; joining takes the applicant back to their page.
+
+    A valid POST goes straight to the one-statement join (services.waves.join): no status is worked out first,
+    so the busiest request of a wave opening stays cheap.
+    """
     application = g.application
+    form = JoinForm()
+    if form.validate_on_submit():
+        waves.join(application)  # a DomainError goes back to the task list with its message
+        wave = waves.open_wave()
+        flash(_("You have joined wave %(number)d. The draw takes place after the wave closes.",
+                number=wave.number) if wave else _("You have joined the wave."), "success")
+        return see_other(url_for(".task_list", _anchor="gelombang"))
     current = waves.status_for(application)
     if current is None or current.name != rules.CAN_JOIN:
         return see_other(url_for(".task_list"))  # nothing to join, or joined already (a second tap)
-    form = JoinForm()
-    if form.validate_on_submit():
-        entry = waves.join(application)  # a DomainError goes back to the task list with its message
-        flash(_("You have joined wave %(number)d. The draw takes place after the wave closes.",
-                number=current.wave.number), "success")
-        return see_other(url_for(".task_list", _anchor="gelombang") if entry else url_for(".task_list"))
     return render_page("applicant/wave_join.html", form=form, wave=current.wave)
