@@ -36,7 +36,7 @@ def wave_join():
         wave = waves.open_wave()
         flash(_("You have joined wave %(number)d. The draw takes place after the wave closes.",
                 number=wave.number) if wave else _("You have joined the wave."), "success")
-        return see_other(url_for(".task_list", _anchor="gelombang"))
+        return see_other(url_for(".task_list"))
     current = waves.status_for(application)
     if current is None or current.name != rules.CAN_JOIN:
         return see_other(url_for(".task_list"))  # nothing to join, or joined already (a second tap)
