@@ -21,6 +21,7 @@ import io
 import pytest
 from PIL import Image
 
+from batch_support import close_batch_with_walkins, walkin
 from conftest import PASSWORD
 from portal.services import selection
 from tests import wave_support
@@ -28,6 +29,7 @@ from tests import wave_support
 PUBLIC = "public"
 STAFF = frozenset({"officer", "supervisor", "reviewer", "pmo", "admin"})
 APPLICANT = frozenset({"applicant"})
+OFFICE = frozenset({"officer", "supervisor"})
 VISITORS = ("anonymous", "applicant", "officer", "supervisor", "reviewer", "pmo", "admin")
 STAFF_BLUEPRINTS = {"staff", "admin", "desk", "ministry", "pmo"}
 LOGIN_PAGES = ("/masuk", "/petugas")
@@ -36,6 +38,7 @@ RULES = {
     "static": PUBLIC,
     "main.home": PUBLIC,
     "main.language": PUBLIC,
+    "main.village_search": PUBLIC,  # reference data: the Kemendagri village list
     "main.photo_file": APPLICANT | STAFF,  # its owner, and staff whose work needs photos (roles.PHOTO_ROLES)
     "auth.register": PUBLIC,
     "auth.check_email": PUBLIC,
@@ -76,6 +79,17 @@ RULES = {
     "staff.recovery_codes": STAFF,
     "staff.recovery_codes_new": STAFF,
     "admin.index": frozenset({"admin"}),
+    # The office's batches (officers and supervisors of the office; closing refuses others inside the page).
+    "desk.batch_list": OFFICE,
+    "desk.batch_detail": OFFICE,
+    "desk.batch_close": OFFICE,
+    "desk.batch_recap": OFFICE,
+    "desk.batch_statement": OFFICE,
+    "desk.batch_handover": OFFICE,
+    "desk.batch_csv": OFFICE,
+    "desk.batch_xlsx": OFFICE,
+    "desk.batch_log": OFFICE,
+    "desk.record_log": OFFICE,
     "applicant.wave_join": APPLICANT,
     "pmo.wave_list": frozenset({"pmo"}),
     "pmo.wave_new": frozenset({"pmo"}),
@@ -95,6 +109,10 @@ SAMPLES = {
     "auth.reset": lambda world: {"token": "bukan-token"},
     "applicant.photo_upload": lambda world: {"kind": "ktp"},
     "staff.set_password_link": lambda world: {"token": "bukan-token"},
+    **{f"desk.batch_{name}": lambda world: {"batch_id": world["closed_batch_id"]}
+       for name in ("detail", "recap", "statement", "handover", "csv", "xlsx", "log")},
+    "desk.batch_close": lambda world: {"batch_id": world["open_batch_id"]},
+    "desk.record_log": lambda world: {"application_id": world["walkin_id"]},
     **{f"pmo.wave_{name}": lambda world: {"number": world["wave"]}
        for name in ("detail", "close", "walkins", "select", "results")},
     "pmo.wave_export": lambda world: {"number": world["wave"], "kind": "csv"},
@@ -106,6 +124,7 @@ def world(app, make_account, make_staff):
     """One account per visitor kind, and a photo belonging to the applicant."""
     from portal.models import Account, Photo
     from portal.services.applications import draft_for
+    from portal.services.batches import open_batch
     from portal.storage import storage
 
     make_account(email="pelamar@contoh.id")
@@ -118,9 +137,14 @@ def world(app, make_account, make_staff):
         key = storage().save(buffer.getvalue())
         photo = Photo.create(application=application, kind="ktp", image_key=key, thumb_key=key, width=64,
                              height=40, size_bytes=len(buffer.getvalue()))
+        # The office's batches: one closed (its documents exist), one open with a record in it.
+        officer = Account.by_email("officer@kantor.id")
+        closed = close_batch_with_walkins(officer, Account.by_email("supervisor@kantor.id"))
+        walkin_id = walkin(officer).id
         wave = wave_support.past_wave(1, entries=[wave_support.make_application()])
         selection.run(wave)
-    return {"photo_id": photo.id, "wave": wave.number}
+    return {"photo_id": photo.id, "closed_batch_id": closed.id, "open_batch_id": open_batch(officer.office).id,
+            "walkin_id": walkin_id, "wave": wave.number}
 
 
 def sign_in(app, visitor, staff_login):
