@@ -94,6 +94,7 @@ LONGEST_LISTS = [
 BAD_KTP = {"nik": "3201-0145-1290", "birth_date-day": "31", "birth_date-month": "2", "birth_date-year": "1990",
            "kk_number": "12345"}
 COMPLETE = applying(photos=("ktp", "selfie"), phone="verified")
+SENT = applying(photos=("ktp", "selfie"), phone="verified", sent=True)
 
 
 def staff_signed_in(role="officer", colleagues=0):
@@ -248,6 +249,31 @@ def claiming(until):
     return given
 
 
+def with_wave(given, joined=False, closed=False):
+    """A `given` followed by an open wave (which the applicant has joined), or wave 1 closed with its results
+    and 37 more provinces' entries, as the PMO's pages show at their fullest."""
+
+    def then(client, email, make_account, sms):
+        from portal.models import Account, Application, Wave
+        from portal.services import selection, waves
+        from wave_support import make_application, open_wave, past_wave
+
+        given(client, email, make_account, sms)
+        with client.application.app_context():
+            if closed and not Wave.get_or_none(Wave.number == 1):  # the visits share one database
+                from portal.rules import regions
+
+                people = [make_application(province=code) for code, _name in regions.options()]
+                selection.run(past_wave(1, quota=20, province_quotas={"32": 2}, entries=people))
+            wave = Wave.get_or_none(Wave.number == 2) or open_wave(number=2)
+            account = Account.get_or_none(Account.email == email)
+            application = account and Application.get_or_none(Application.account == account)
+            if joined and application:
+                waves.enter(wave, application)
+
+    return then
+
+
 @dataclass(frozen=True)
 class Page:
     name: str
@@ -360,6 +386,17 @@ PAGES = [
     Page("claim: account", "/klaim/akun", given=claiming("account")),
     Page("claim: bad link", "/klaim/tautan/bukan-token", status=400),
     Page("task list, claimed walk-in", "/pendaftaran/", given=claiming("done")),
+    # Waves: the applicant's status and joining; the PMO's wave screens.
+    Page("task list, wave open", "/pendaftaran/", given=with_wave(SENT)),
+    Page("join a wave", "/pendaftaran/gelombang", given=with_wave(SENT)),
+    Page("join a wave, error", "/pendaftaran/gelombang", method="POST", form={}, given=with_wave(SENT)),
+    Page("task list, wave joined", "/pendaftaran/", given=with_wave(SENT, joined=True)),
+    Page("pmo: waves", "/pmo/gelombang", given=with_wave(staff_signed_in("pmo"), closed=True)),
+    Page("pmo: new wave", "/pmo/gelombang/baru", given=staff_signed_in("pmo")),
+    Page("pmo: new wave, errors", "/pmo/gelombang/baru", method="POST", form={"number": "x"},
+         given=staff_signed_in("pmo")),
+    Page("pmo: wave, 38 provinces", "/pmo/gelombang/1", given=with_wave(staff_signed_in("pmo"), closed=True)),
+    Page("pmo: wave results", "/pmo/gelombang/1/hasil", given=with_wave(staff_signed_in("pmo"), closed=True)),
 ]
 
 
