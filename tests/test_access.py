@@ -34,6 +34,7 @@ RULES = {
     "static": PUBLIC,
     "main.home": PUBLIC,
     "main.language": PUBLIC,
+    "main.village_search": PUBLIC,  # reference data: the Kemendagri village list
     "main.photo_file": APPLICANT | STAFF,  # its owner, and staff whose work needs photos (roles.PHOTO_ROLES)
     "auth.register": PUBLIC,
     "auth.check_email": PUBLIC,
