@@ -78,9 +78,11 @@ def register_blueprints(app):
     from portal import admin, applicant, desk, ministry, pmo, staff
     from portal.admin import views  # noqa: F401
     from portal.applicant import ktp_views, personal_views, phone_views, photo_views, review_views, tasks_views  # noqa: F401
+    from portal.applicant import letter_views  # noqa: F401
     from portal.auth.views import bp as auth_bp
     from portal.main import village_views  # noqa: F401
     from portal.main.views import bp as main_bp
+    from portal.pmo import letter_views as pmo_letter_views  # noqa: F401
     from portal.staff import home_views, setup_views, signin_views  # noqa: F401
 
     app.register_blueprint(main_bp)

@@ -65,6 +65,13 @@ RULES = {
     "applicant.phone_resend": APPLICANT,
     "applicant.check": APPLICANT,
     "applicant.submitted": APPLICANT,
+    "applicant.letter": APPLICANT,
+    "applicant.letter_print": APPLICANT,
+    "applicant.letter_upload": APPLICANT,
+    "applicant.letter_image": APPLICANT,  # only the owner's own letters (OBJECT_CASES)
+    "pmo.letter_queue": frozenset({"pmo"}),
+    "pmo.letter_review": frozenset({"pmo"}),
+    "pmo.letter_image": frozenset({"pmo"}),
     "staff.login": PUBLIC,
     "staff.logout": PUBLIC,
     "staff.logged_out": PUBLIC,
@@ -84,6 +91,9 @@ SAMPLES = {
     "auth.verify": lambda world: {"token": "bukan-token"},
     "auth.reset": lambda world: {"token": "bukan-token"},
     "applicant.photo_upload": lambda world: {"kind": "ktp"},
+    "applicant.letter_image": lambda world: {"letter_id": world["letter_id"], "variant": "kecil"},
+    "pmo.letter_review": lambda world: {"letter_id": world["letter_id"]},
+    "pmo.letter_image": lambda world: {"letter_id": world["letter_id"], "variant": "kecil"},
     "staff.set_password_link": lambda world: {"token": "bukan-token"},
 }
 
@@ -91,7 +101,7 @@ SAMPLES = {
 @pytest.fixture
 def world(app, make_account, make_staff):
     """One account per visitor kind, and a photo belonging to the applicant."""
-    from portal.models import Account, Photo
+    from portal.models import Account, Photo, StatementLetter
     from portal.services.applications import draft_for
     from portal.storage import storage
 
@@ -105,7 +115,8 @@ def world(app, make_account, make_staff):
         key = storage().save(buffer.getvalue())
         photo = Photo.create(application=application, kind="ktp", image_key=key, thumb_key=key, width=64,
                              height=40, size_bytes=len(buffer.getvalue()))
-    return {"photo_id": photo.id}
+        letter = StatementLetter.create(application=application, image_key=key, thumb_key=key)
+    return {"photo_id": photo.id, "letter_id": letter.id}
 
 
 def sign_in(app, visitor, staff_login):
@@ -161,6 +172,13 @@ OBJECT_CASES = [
     ("an applicant cannot see another applicant's photo", "other applicant",
      lambda world: f"/foto/{world['photo_id']}/besar", 404),
     ("the owner sees their photo", "applicant", lambda world: f"/foto/{world['photo_id']}/besar", 200),
+    ("an applicant cannot see another applicant's statement letter", "other applicant",
+     lambda world: f"/pendaftaran/surat-pernyataan/{world['letter_id']}/besar", 404),
+    ("the owner sees their statement letter", "applicant",
+     lambda world: f"/pendaftaran/surat-pernyataan/{world['letter_id']}/besar", 200),
+    ("the PMO sees a statement letter", "pmo", lambda world: f"/pmo/surat/{world['letter_id']}/besar", 200),
+    ("a reviewer cannot see a statement letter", "reviewer", lambda world: f"/pmo/surat/{world['letter_id']}/besar",
+     404),
 ]
 
 

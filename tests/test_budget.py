@@ -143,6 +143,51 @@ def with_villages(given=None):
     return prepare
 
 
+def letter_needed(state=None):
+    """A `given` for the statement letter pages: logged in, sent, not selected in three waves, and the letter
+    `state`: None (none yet), "pending" (its photo uploaded) or "rejected" (with a reason)."""
+
+    def given(client, email, make_account, sms):
+        from portal.models import Account, StatementLetter
+        from tests.letter_support import photographed, thrice_failed
+
+        logged_in(client, email, make_account, sms)
+        with client.application.app_context():
+            application = thrice_failed(Account.by_email(email))
+        if state:
+            assert upload(client, "letter", photographed(), url="/pendaftaran/surat-pernyataan/foto").status_code == 303
+        if state == "rejected":
+            with client.application.app_context():
+                StatementLetter.update(status="rejected", reason="Tanda tangan tidak mengenai meterai.").where(
+                    StatementLetter.application == application.id).execute()
+
+    return given
+
+
+def pmo_with_letters(count=1):
+    """A `given` for the PMO's letter pages: `count` applicants with a pending letter, and a PMO signed in."""
+
+    def given(client, email, make_account, sms):
+        from portal.models import StatementLetter
+        from portal.storage import storage
+        from tests.wave_support import make_application
+
+        with client.application.app_context():
+            key = storage().save(b"not read by these pages")
+            for _ in range(count):
+                StatementLetter.create(application=make_application(), image_key=key, thumb_key=key)
+        staff_signed_in("pmo")(client, email, make_account, sms)
+
+    return given
+
+
+def first_pending_letter(client):
+    with client.application.app_context():
+        from portal.models import StatementLetter
+
+        return StatementLetter.select().where(StatementLetter.status == "pending").order_by(StatementLetter.id).first()
+
+
 @dataclass(frozen=True)
 class Page:
     name: str
@@ -198,6 +243,12 @@ PAGES = [
     Page("check answers", "/pendaftaran/periksa", given=COMPLETE),
     Page("application sent", "/pendaftaran/terkirim",
          given=applying(photos=("ktp", "selfie"), phone="verified", sent=True)),
+    Page("statement letter needed", "/pendaftaran/surat-pernyataan", given=letter_needed()),
+    Page("statement letter to print", "/pendaftaran/surat-pernyataan/cetak", given=letter_needed()),
+    Page("statement letter pending", "/pendaftaran/surat-pernyataan", given=letter_needed("pending")),
+    Page("statement letter rejected", "/pendaftaran/surat-pernyataan", given=letter_needed("rejected")),
+    Page("statement letter, errors", "/pendaftaran/surat-pernyataan/foto", method="POST", form={},
+         given=letter_needed()),
     Page("village search", "/wilayah/desa"),
     Page("village search: 20 found", f"/wilayah/desa?q=suka&pick={ADDRESS_PAGE}", given=with_villages()),
     Page("village search: none", "/wilayah/desa?q=qqqzzz", given=with_villages()),
@@ -210,6 +261,10 @@ PAGES = [
     Page("staff recovery count", "/petugas/kode-pemulihan", given=staff_signed_in()),
     Page("staff home", "/petugas/beranda", given=staff_signed_in()),
     Page("admin: 60 staff", "/admin/", given=staff_signed_in("admin", colleagues=60)),
+    Page("pmo: 50 letters waiting", "/pmo/surat", given=pmo_with_letters(60)),
+    Page("pmo: a letter", "/pmo/surat/{letter}", given=pmo_with_letters()),
+    Page("pmo: a letter, errors", "/pmo/surat/{letter}", method="POST", form={"decision": "reject"},
+         given=pmo_with_letters()),
     Page("staff signed out", "/petugas/keluar/selesai"),
 ]
 
@@ -271,7 +326,10 @@ def visits(app, make_account, sms):
             client.set_cookie("lang", lang)
             if page.given:
                 page.given(client, f"page{n}-{lang}@contoh.id", make_account, sms)
-            response = client.open(page.path, method=page.method, data=page.form or None,
+            path = page.path
+            if "{letter}" in path:  # a page of a record made by `given`
+                path = path.replace("{letter}", str(first_pending_letter(client).id))
+            response = client.open(path, method=page.method, data=page.form or None,
                                    headers=BROWSER_ENCODINGS)
             wire, html = received(response)
             assert response.status_code == page.status, f"{page.name} ({lang}): {response.status_code}"

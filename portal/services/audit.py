@@ -57,6 +57,8 @@ ACTION_LABELS = {
     "wave.entered": _l("Entered into a wave"),
     "wave.selected": _l("Wave selection run"),
     "wave.results_sent": _l("Wave results sent"),
+    "letter.approved": _l("Statement letter approved"),
+    "letter.rejected": _l("Statement letter rejected"),
 }
 
 

@@ -5,7 +5,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from portal.rendering import render_page
-from portal.roles import ADMIN, ROLE_LABELS, STAFF_ROLES
+from portal.roles import ADMIN, PMO, ROLE_LABELS, STAFF_ROLES
 from portal.services import second_factor
 from portal.staff import bp
 
@@ -13,6 +13,8 @@ from portal.staff import bp
 TOOLS = [
     ("admin.index", _l("Offices and staff"), _l("Who works where, and whether their sign-in is set up."),
      frozenset({ADMIN})),
+    ("pmo.letter_queue", _l("Statement letters"), _l("Approve or reject the letters of applicants not selected "
+                                                      "three times."), frozenset({PMO})),
     ("staff.recovery_codes", _l("Recovery codes"), _l("See how many you have left, or make new ones."),
      STAFF_ROLES),
 ]
