@@ -81,6 +81,7 @@ def register_blueprints(app):
     from portal.applicant import letter_views  # noqa: F401
     from portal.auth.views import bp as auth_bp
     from portal.main import village_views  # noqa: F401
+    from portal.desk import batch_views, document_views  # noqa: F401
     from portal.main.views import bp as main_bp
     from portal.pmo import letter_views as pmo_letter_views  # noqa: F401
     from portal.staff import home_views, setup_views, signin_views  # noqa: F401

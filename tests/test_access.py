@@ -21,11 +21,13 @@ import io
 import pytest
 from PIL import Image
 
+from batch_support import close_batch_with_walkins, walkin
 from conftest import PASSWORD
 
 PUBLIC = "public"
 STAFF = frozenset({"officer", "supervisor", "reviewer", "pmo", "admin"})
 APPLICANT = frozenset({"applicant"})
+OFFICE = frozenset({"officer", "supervisor"})
 VISITORS = ("anonymous", "applicant", "officer", "supervisor", "reviewer", "pmo", "admin")
 STAFF_BLUEPRINTS = {"staff", "admin", "desk", "ministry", "pmo"}
 LOGIN_PAGES = ("/masuk", "/petugas")
@@ -82,6 +84,17 @@ RULES = {
     "staff.recovery_codes": STAFF,
     "staff.recovery_codes_new": STAFF,
     "admin.index": frozenset({"admin"}),
+    # The office's batches (officers and supervisors of the office; closing refuses others inside the page).
+    "desk.batch_list": OFFICE,
+    "desk.batch_detail": OFFICE,
+    "desk.batch_close": OFFICE,
+    "desk.batch_recap": OFFICE,
+    "desk.batch_statement": OFFICE,
+    "desk.batch_handover": OFFICE,
+    "desk.batch_csv": OFFICE,
+    "desk.batch_xlsx": OFFICE,
+    "desk.batch_log": OFFICE,
+    "desk.record_log": OFFICE,
 }
 
 SAMPLES = {
@@ -95,6 +108,10 @@ SAMPLES = {
     "pmo.letter_review": lambda world: {"letter_id": world["letter_id"]},
     "pmo.letter_image": lambda world: {"letter_id": world["letter_id"], "variant": "kecil"},
     "staff.set_password_link": lambda world: {"token": "bukan-token"},
+    **{f"desk.batch_{name}": lambda world: {"batch_id": world["closed_batch_id"]}
+       for name in ("detail", "recap", "statement", "handover", "csv", "xlsx", "log")},
+    "desk.batch_close": lambda world: {"batch_id": world["open_batch_id"]},
+    "desk.record_log": lambda world: {"application_id": world["walkin_id"]},
 }
 
 
@@ -103,6 +120,7 @@ def world(app, make_account, make_staff):
     """One account per visitor kind, and a photo belonging to the applicant."""
     from portal.models import Account, Photo, StatementLetter
     from portal.services.applications import draft_for
+    from portal.services.batches import open_batch
     from portal.storage import storage
 
     make_account(email="pelamar@contoh.id")
@@ -116,7 +134,12 @@ def world(app, make_account, make_staff):
         photo = Photo.create(application=application, kind="ktp", image_key=key, thumb_key=key, width=64,
                              height=40, size_bytes=len(buffer.getvalue()))
         letter = StatementLetter.create(application=application, image_key=key, thumb_key=key)
-    return {"photo_id": photo.id, "letter_id": letter.id}
+        # The office's batches: one closed (its documents exist), one open with a record in it.
+        officer = Account.by_email("officer@kantor.id")
+        closed = close_batch_with_walkins(officer, Account.by_email("supervisor@kantor.id"))
+        walkin_id = walkin(officer).id
+    return {"photo_id": photo.id, "closed_batch_id": closed.id, "open_batch_id": open_batch(officer.office).id,
+            "walkin_id": walkin_id, "letter_id": letter.id}
 
 
 def sign_in(app, visitor, staff_login):

@@ -141,6 +141,31 @@ def with_villages(given=None):
             given(client, email, make_account, sms)
 
     return prepare
+OFFICES = itertools.count(1)
+
+
+def batch_of(records=5, closed=False, role="supervisor", incomplete=0):
+    """A `given` for the batch pages: a new office whose officer keyed `records` walk-ins (closed by its
+    supervisor when `closed`; the first `incomplete` of them lacking the applicant's statement), and its
+    officer or supervisor signed in; the page's path may name "{batch}" and "{record}"."""
+
+    def given(client, email, make_account, sms):
+        from batch_support import walkin
+        from portal.services import batches
+
+        app = client.application
+        code = f"DISNAKER-B{next(OFFICES):03d}"
+        officer = create_staff(app, "officer", f"petugas-{email}", name="Rina Petugas", office_code=code)
+        supervisor = create_staff(app, "supervisor", email, name="Hendra Pengawas", office_code=code)
+        with app.app_context():
+            made = [walkin(officer, complete=n >= incomplete) for n in range(records)]
+            if closed:
+                batches.close(made[0].batch, supervisor)
+        client.ids = {"batch": made[0].batch_id, "record": made[0].id}
+        who = email if role == "supervisor" else f"petugas-{email}"
+        assert sign_in_staff(client, who).status_code == 303, "staff sign-in failed"
+
+    return given
 
 
 def letter_needed(state=None):
@@ -165,7 +190,8 @@ def letter_needed(state=None):
 
 
 def pmo_with_letters(count=1):
-    """A `given` for the PMO's letter pages: `count` applicants with a pending letter, and a PMO signed in."""
+    """A `given` for the PMO's letter pages: `count` applicants with a pending letter ("{letter}" the first), and
+    a PMO signed in."""
 
     def given(client, email, make_account, sms):
         from portal.models import StatementLetter
@@ -174,18 +200,12 @@ def pmo_with_letters(count=1):
 
         with client.application.app_context():
             key = storage().save(b"not read by these pages")
-            for _ in range(count):
-                StatementLetter.create(application=make_application(), image_key=key, thumb_key=key)
+            letters = [StatementLetter.create(application=make_application(), image_key=key, thumb_key=key)
+                       for _ in range(count)]
+        client.ids = {"letter": letters[0].id}
         staff_signed_in("pmo")(client, email, make_account, sms)
 
     return given
-
-
-def first_pending_letter(client):
-    with client.application.app_context():
-        from portal.models import StatementLetter
-
-        return StatementLetter.select().where(StatementLetter.status == "pending").order_by(StatementLetter.id).first()
 
 
 @dataclass(frozen=True)
@@ -266,6 +286,18 @@ PAGES = [
     Page("pmo: a letter, errors", "/pmo/surat/{letter}", method="POST", form={"decision": "reject"},
          given=pmo_with_letters()),
     Page("staff signed out", "/petugas/keluar/selesai"),
+    # The office's batches and the documents of a closed one ("{batch}": the batch the `given` made).
+    Page("batches", "/petugas/meja/batch", given=batch_of(closed=True)),
+    Page("batch, 50 records", "/petugas/meja/batch/{batch}", given=batch_of(50)),
+    Page("batch, closed", "/petugas/meja/batch/{batch}", given=batch_of(closed=True)),
+    Page("close batch", "/petugas/meja/batch/{batch}/tutup", given=batch_of()),
+    Page("close batch, refused", "/petugas/meja/batch/{batch}/tutup", given=batch_of(role="officer")),
+    Page("close batch, blocked", "/petugas/meja/batch/{batch}/tutup", given=batch_of(incomplete=3)),
+    Page("batch recap", "/petugas/meja/batch/{batch}/rekap", given=batch_of(50, closed=True)),
+    Page("statement of data truth", "/petugas/meja/batch/{batch}/pernyataan", given=batch_of(closed=True)),
+    Page("handover record (BAST)", "/petugas/meja/batch/{batch}/bast", given=batch_of(closed=True)),
+    Page("batch history", "/petugas/meja/batch/{batch}/riwayat", given=batch_of(closed=True)),
+    Page("record history", "/petugas/meja/catatan/{record}/riwayat", given=batch_of(closed=True)),
 ]
 
 
@@ -326,11 +358,9 @@ def visits(app, make_account, sms):
             client.set_cookie("lang", lang)
             if page.given:
                 page.given(client, f"page{n}-{lang}@contoh.id", make_account, sms)
-            path = page.path
-            if "{letter}" in path:  # a page of a record made by `given`
-                path = path.replace("{letter}", str(first_pending_letter(client).id))
-            response = client.open(path, method=page.method, data=page.form or None,
-                                   headers=BROWSER_ENCODINGS)
+            # A path may name rows the `given` made: "/petugas/meja/batch/{batch}" (client.ids has them).
+            path = page.path.format(**getattr(client, "ids", {}))
+            response = client.open(path, method=page.method, data=page.form or None, headers=BROWSER_ENCODINGS)
             wire, html = received(response)
             assert response.status_code == page.status, f"{page.name} ({lang}): {response.status_code}"
             assert response.mimetype == "text/html", f"{page.name} ({lang}): {response.mimetype}"

@@ -59,6 +59,12 @@ ACTION_LABELS = {
     "wave.results_sent": _l("Wave results sent"),
     "letter.approved": _l("Statement letter approved"),
     "letter.rejected": _l("Statement letter rejected"),
+    "batch.closed": _l("Batch closed: manifest and document number fixed"),
+    "batch.recap_printed": _l("Recap opened for printing"),
+    "batch.statement_printed": _l("Statement of data truth opened for printing"),
+    "batch.handover_printed": _l("Handover record (BAST) opened for printing"),
+    "batch.csv_exported": _l("Records exported as CSV"),
+    "batch.xlsx_exported": _l("Records exported as XLSX"),
 }
 
 
