@@ -69,26 +69,39 @@ def photographed(size=(1600, 1200), blur=0, light=1.0, tilt=3, fill=0.62):
     return out.getvalue()
 
 
+def closed_wave(number):
+    """Wave `number` as 2020's ran (a week apart from 11 April 2020, four days open, no seats), made when missing."""
+    from datetime import datetime, timedelta
+
+    from portal.models import Wave
+    from portal.services import waves
+
+    wave = Wave.get_or_none(Wave.number == number)
+    if wave is None:
+        opens = datetime(2020, 4, 4) + timedelta(days=7 * number)
+        wave = waves.create(None, number, opens, opens + timedelta(days=4), 0)
+    return wave
+
+
 def failed_waves(application, numbers=(1, 2, 3)):
-    """Put the application in each of these waves (made closed and in the past when missing) with no seats, and
-    run each wave's selection, so it ends "not selected" in all of them. Waves already run are run again."""
+    """Put the application in each of these waves (closed_wave) and run each wave's selection, so that it ends
+    "not selected" in all of them (quota full). Waves already run are run again, which changes no one else."""
     from datetime import timedelta
 
-    from portal.models import Wave, WaveEntry
+    from portal.models import WaveEntry
     from portal.services import selection
-    from tests.wave_support import past_wave
 
     for number in numbers:
-        wave = Wave.get_or_none(Wave.number == number) or past_wave(number, quota=0)
+        wave = closed_wave(number)
         WaveEntry.create(wave=wave, application=application, province="32",
                          joined_at=wave.opens_at + timedelta(hours=1))
         selection.run(wave, notify=False)
     return application
 
 
-def thrice_failed(account=None, **fields):
-    """A sent application, with a birth place and a verified number, not selected in waves 1, 2 and 3."""
+def thrice_failed(account=None, numbers=(1, 2, 3), **fields):
+    """A sent application, with a birth place, not selected in three waves (1, 2 and 3 unless told)."""
     from tests.wave_support import make_application
 
     fields.setdefault("birth_place", "Bogor")
-    return failed_waves(make_application(account=account, **fields))
+    return failed_waves(make_application(account=account, **fields), numbers)

@@ -23,6 +23,8 @@ from PIL import Image
 
 from batch_support import close_batch_with_walkins, walkin
 from conftest import PASSWORD
+from portal.services import selection
+from tests import wave_support
 
 PUBLIC = "public"
 STAFF = frozenset({"officer", "supervisor", "reviewer", "pmo", "admin"})
@@ -95,6 +97,15 @@ RULES = {
     "desk.batch_xlsx": OFFICE,
     "desk.batch_log": OFFICE,
     "desk.record_log": OFFICE,
+    "applicant.wave_join": APPLICANT,
+    "pmo.wave_list": frozenset({"pmo"}),
+    "pmo.wave_new": frozenset({"pmo"}),
+    "pmo.wave_detail": frozenset({"pmo"}),
+    "pmo.wave_close": frozenset({"pmo"}),
+    "pmo.wave_walkins": frozenset({"pmo"}),
+    "pmo.wave_select": frozenset({"pmo"}),
+    "pmo.wave_results": frozenset({"pmo"}),
+    "pmo.wave_export": frozenset({"pmo"}),
 }
 
 SAMPLES = {
@@ -112,6 +123,9 @@ SAMPLES = {
        for name in ("detail", "recap", "statement", "handover", "csv", "xlsx", "log")},
     "desk.batch_close": lambda world: {"batch_id": world["open_batch_id"]},
     "desk.record_log": lambda world: {"application_id": world["walkin_id"]},
+    **{f"pmo.wave_{name}": lambda world: {"number": world["wave"]}
+       for name in ("detail", "close", "walkins", "select", "results")},
+    "pmo.wave_export": lambda world: {"number": world["wave"], "kind": "csv"},
 }
 
 
@@ -138,8 +152,10 @@ def world(app, make_account, make_staff):
         officer = Account.by_email("officer@kantor.id")
         closed = close_batch_with_walkins(officer, Account.by_email("supervisor@kantor.id"))
         walkin_id = walkin(officer).id
+        wave = wave_support.past_wave(1, entries=[wave_support.make_application()])
+        selection.run(wave)
     return {"photo_id": photo.id, "closed_batch_id": closed.id, "open_batch_id": open_batch(officer.office).id,
-            "walkin_id": walkin_id, "letter_id": letter.id}
+            "walkin_id": walkin_id, "letter_id": letter.id, "wave": wave.number}
 
 
 def sign_in(app, visitor, staff_login):

@@ -126,7 +126,8 @@ def test_upload_then_pmo_approves_then_the_applicant_can_join(app, applicant, fa
         assert OutboxMessage.select().where(OutboxMessage.kind == "letter_decision").count() == 2
         assert letters.state_for(failed_applicant).name == letters.APPROVED
         open_wave(number=4)
-        assert waves.join(failed_applicant).wave.number == 4
+        assert waves.join(failed_applicant) is True
+        assert WaveEntry.get(WaveEntry.application == failed_applicant.id, WaveEntry.outcome.is_null()).wave.number == 4
     assert "The programme office approved your statement letter" in page(applicant.get(LETTER_PAGE))
     [told] = mailbox.to("ani@contoh.id")
     assert "disetujui" in told["Subject"] and "/pendaftaran/surat-pernyataan" in body(told)
@@ -214,9 +215,21 @@ def test_screening_and_the_join_check_ask_the_same_rule(ctx):
             if letter:
                 StatementLetter.create(application=application, status=letter)
             people[(failures, letter)] = application
-    wave = past_wave(5, quota=100, entries=people.values())
     needed = {key: waves.letter_needed(a, waves.entries_of(a)) for key, a in people.items()}
     assert needed[(3, None)] and needed[(4, "rejected")] and not needed[(3, "approved")] and not needed[(2, None)]
+    # Joining checks the rule in its INSERT: exactly those who need no letter get in.
+    joining = open_wave(number=5, quota=100)
+    for key, application in people.items():
+        if needed[key]:
+            with pytest.raises(DomainError):
+                waves.join(application)
+        else:
+            assert waves.join(application) is True, key
+    WaveEntry.delete().where(WaveEntry.wave == joining.id).execute()
+    Wave.delete().where(Wave.id == joining.id).execute()
+    waves.invalidate()
+    # Selection screens in SQL: exactly those who need a letter are ineligible for that reason.
+    wave = past_wave(6, quota=100, entries=people.values())
     selection.run(wave, notify=False)
     for key, application in people.items():
         entry = WaveEntry.get(WaveEntry.wave == wave.id, WaveEntry.application == application.id)

@@ -96,9 +96,9 @@ def test_kk_rule_across_waves(ctx):
 
 
 def test_priority_walkins_first_then_no_other_aid(ctx):
-    other = [make_application(aid="bansos") for _ in range(5)]
+    other = [make_application(aid="pkh") for _ in range(5)]
     no_aid = [make_application(aid="none") for _ in range(3)]
-    walkin = make_application(channel="walkin", status="confirmed", aid="bansos")
+    walkin = make_application(channel="walkin", status="confirmed", aid="pkh")
     wave = past_wave(1, quota=3, entries=[*other, *no_aid, walkin])
     selection.run(wave, notify=False)
     assert outcome(walkin, wave) == ("selected", None)

@@ -36,10 +36,10 @@ def test_draft_application_has_no_wave_status(ctx):
 def test_joining_twice_or_from_two_devices_makes_one_entry(ctx):
     application = make_application()
     open_wave()
-    first = waves.join(application)
-    second = waves.join(application)
-    assert first.id == second.id and WaveEntry.select().count() == 1
-    assert first.province == "32"
+    assert waves.join(application) is True
+    assert waves.join(application) is False
+    assert WaveEntry.select().count() == 1
+    assert WaveEntry.get().province == "32"
     assert name_of(application) == rules.WAITING
 
 
@@ -122,3 +122,25 @@ def test_three_failures_need_a_letter(ctx):
         waves.join(application)
     StatementLetter.create(application=application, status="approved")
     assert name_of(application) == rules.CAN_JOIN
+
+
+def test_a_selected_person_cannot_join_again_even_by_posting(ctx):
+    application = make_application()
+    past_wave(1, entries=[application])
+    WaveEntry.update(outcome="selected").execute()
+    Wave.update(selected_at=utcnow()).execute()
+    open_wave(number=2)
+    with pytest.raises(DomainError):
+        waves.join(application)
+    assert WaveEntry.select().count() == 1
+
+
+def test_an_application_without_a_ktp_address_is_told_why(ctx):
+    from portal.models import Address
+
+    application = make_application()
+    Address.delete().execute()
+    open_wave()
+    with pytest.raises(DomainError) as error:
+        waves.join(application)
+    assert error.value.message is waves.NO_ADDRESS

@@ -23,7 +23,7 @@ def make_application(province="32", kk=None, status="submitted", channel="online
 
 
 def make_account_for(email):
-    return Account.create(email=email, full_name="Ani Lestari", password_hash="x", email_verified=True)
+    return Account.create(email=email, full_name="Ani Lestari", password_hash="x", email_verified_at=utcnow())
 
 
 def open_wave(actor=None, number=1, quota=10, province_quotas=None, opened=timedelta(hours=1),

@@ -5,6 +5,7 @@ from flask import g
 from portal.applicant import bp
 from portal.applicant.tasks import STATE_LABELS, task_rows
 from portal.rendering import render_page
+from portal.services import waves
 
 
 @bp.route("/")
@@ -13,5 +14,6 @@ def task_list():
     rows = task_rows(g.application)
     done = sum(1 for _section, state in rows if state == "done")
     return render_page(
-        "applicant/task_list.html", rows=rows, labels=STATE_LABELS, done=done, application=g.application
+        "applicant/task_list.html", rows=rows, labels=STATE_LABELS, done=done, application=g.application,
+        wave_status=waves.status_for(g.application),
     )

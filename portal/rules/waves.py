@@ -53,8 +53,23 @@ class WaveStatus:
         return LABELS[self.name]
 
     @property
+    def reason_label(self):
+        from portal.rules.screening import reason_label  # screening reads JOINABLE from here
+
+        return reason_label(self.reason)
+
+    @property
     def closes_at(self):
         return self.wave.closes_at if self.wave is not None else None
+
+
+STATE_LABELS = {
+    "scheduled": _l("Not open yet"),
+    "open": _l("Open"),
+    "closed": _l("Closed"),
+    "selected": _l("Selection done"),
+    "sent": _l("Results sent"),
+}
 
 
 def wave_state(wave, now):

@@ -198,3 +198,37 @@ def verify(wave):
     return [(entry_id, stored.get(entry_id), result) for entry_id, result in sorted(wanted.items())
             if stored.get(entry_id) != result]
 
+
+
+RESULT_FIELDS = ["reference", "province", "tier", "draw_key", "rank", "outcome", "reason"]
+
+
+def result_rows(wave):
+    """The published list: one row per entry, by reference, with the fields of RESULT_FIELDS."""
+    return (WaveEntry.select(Application.reference, WaveEntry.province, WaveEntry.tier, WaveEntry.draw_key,
+                             WaveEntry.rank, WaveEntry.outcome, WaveEntry.reason)
+            .join(Application).where(WaveEntry.wave == wave.id).order_by(Application.reference).tuples())
+
+
+def manifest(rows):
+    """(entries, SHA-256) of the published list: each row's fields as text (empty for none) joined by a tab,
+    a line feed after each, UTF-8, in reference order; anyone can recompute it from the CSV."""
+    digest = hashlib.sha256()
+    count = 0
+    for row in rows:
+        digest.update(("\t".join("" if v is None else str(v) for v in row) + "\n").encode("utf-8"))
+        count += 1
+    return count, digest.hexdigest()
+
+
+def summary(wave):
+    """Counts for the results page: {province: {outcome: n}} and {(outcome, reason): n}."""
+    by_province, by_reason = {}, {}
+    rows = (WaveEntry.select(WaveEntry.province, WaveEntry.outcome, WaveEntry.reason, fn.COUNT(WaveEntry.id))
+            .where(WaveEntry.wave == wave.id).group_by(WaveEntry.province, WaveEntry.outcome, WaveEntry.reason)
+            .tuples())
+    for province, result, reason, n in rows:
+        counts = by_province.setdefault(province, {})
+        counts[result] = counts.get(result, 0) + n
+        by_reason[(result, reason)] = by_reason.get((result, reason), 0) + n
+    return by_province, by_reason

@@ -13,8 +13,9 @@ from flask_babel import lazy_gettext as _l
 from peewee import JOIN, Value, fn
 
 from portal.domain import DomainError
-from portal.models import Address, StatementLetter, Wave, WaveEntry, WaveQuota, db, utcnow
+from portal.models import Address, Application, StatementLetter, Wave, WaveEntry, WaveQuota, db, utcnow
 from portal.rules import screening
+from portal.rules import status as app_status
 from portal.rules import waves as rules
 from portal.services import audit
 
@@ -87,18 +88,24 @@ def status_for(application, now=None):
     return rules.derive(application.status, entries, open_wave(now), now, letter_needed(application, entries))
 
 
-def join(application, actor=None, now=None):
-    """Enter the application into the open wave; the applicant (or the PMO, as `actor`) has confirmed that
-    the data is valid. Idempotent: returns the entry, the same one on a second call. DomainError otherwise."""
+def join(application, now=None):
+    """Enter the applicant's application into the open wave; they have confirmed that the data is valid.
+
+    True when this call made the entry, False when it was there already (a second tap, another device);
+    DomainError when the application may not join now. The usual case is one INSERT and nothing else.
+    """
     now = now or utcnow()
-    current = status_for(application, now)
-    if current is None:
+    if application.status not in rules.JOINABLE:
         raise DomainError(NOT_JOINABLE)
-    if current.name == rules.WAITING:
-        return WaveEntry.get(WaveEntry.wave == current.wave.id, WaveEntry.application == application.id)
-    if current.name != rules.CAN_JOIN:
-        raise DomainError(NO_OPEN_WAVE if current.name == rules.NO_WAVE else ALREADY_DONE)
-    return enter(current.wave, application, actor, now)
+    wave = open_wave(now)
+    if wave is not None and _insert(wave, application.id, None, now, screened=True):
+        return True
+    current = status_for(application, now)  # the rare path: say why nothing was inserted
+    if current is not None and current.name == rules.WAITING:
+        return False
+    if current is None or current.name == rules.NO_WAVE:
+        raise DomainError(NO_OPEN_WAVE)
+    raise DomainError(NO_ADDRESS if current.name == rules.CAN_JOIN else ALREADY_DONE)
 
 
 def enter(wave, application, actor=None, now=None, ip=None):
@@ -116,16 +123,36 @@ def enter(wave, application, actor=None, now=None, ip=None):
     return entry
 
 
-def _insert(wave, application_id, actor, now):
-    """One INSERT ... SELECT: a row only while the wave is open, with the province of the KTP address."""
-    source = (Address.select(Value(wave.id), Address.application, fn.SUBSTR(Address.region_code, 1, 2),
-                             Value(now), Value(actor.id if actor else None))
-              .join(Wave, on=(Wave.id == wave.id))
-              .where(Address.application == application_id, Address.kind == "ktp",
-                     fn.LENGTH(Address.region_code) >= 2, Wave.opens_at <= now, Wave.closes_at > now,
-                     Wave.selected_at.is_null()))
-    fields = [WaveEntry.wave, WaveEntry.application, WaveEntry.province, WaveEntry.joined_at, WaveEntry.entered_by]
-    return WaveEntry.insert_from(source, fields).on_conflict_ignore().as_rowcount().execute()
+INSERT_SQL = """
+INSERT INTO wave_entry (wave_id, application_id, province, joined_at, entered_by_id)
+SELECT w.id, d.application_id, substr(d.region_code, 1, 2), {p}, {p}
+FROM address d JOIN wave w ON w.id = {p}
+WHERE d.application_id = {p} AND d.kind = 'ktp' AND length(d.region_code) >= 2
+  AND w.opens_at <= {p} AND w.closes_at > {p} AND w.selected_at IS NULL {screened}
+ON CONFLICT DO NOTHING
+"""
+# The checks that keep the Gabung button away, in the same statement: never selected before, and no statement
+# letter missing (the rule of screening.letter_required).
+SCREENED_SQL = """
+  AND NOT EXISTS (SELECT 1 FROM wave_entry e WHERE e.application_id = d.application_id AND e.outcome = 'selected')
+  AND ((SELECT COUNT(*) FROM wave_entry e WHERE e.application_id = d.application_id AND e.outcome = 'not_selected')
+       < {p} OR EXISTS (SELECT 1 FROM statement_letter s WHERE s.application_id = d.application_id
+                        AND s.status = 'approved'))"""
+_statements = {}
+
+
+def _insert(wave, application_id, actor, now, screened=False):
+    """One INSERT ... SELECT: a row only while the wave is open, with the province of the KTP address; the
+    number of rows made (0 or 1). Written as SQL text once per process: building it is the costly part."""
+    key = (db.obj.param, screened)
+    if key not in _statements:
+        text = INSERT_SQL.replace("{screened}", SCREENED_SQL if screened else "")
+        _statements[key] = text.replace("{p}", db.obj.param)
+    when = WaveEntry.joined_at.db_value(now)
+    params = [when, actor.id if actor else None, wave.id, application_id, when, when]
+    if screened:
+        params.append(screening.LETTER_AFTER_FAILURES)
+    return db.execute_sql(_statements[key], params).rowcount
 
 
 def create(actor, number, opens_at, closes_at, quota, province_quotas=None, ip=None):
@@ -187,3 +214,37 @@ def default_times(now=None):
     now = now or utcnow()
     opens = (now + timedelta(days=1)).replace(hour=1, minute=0, second=0, microsecond=0)
     return opens, opens + timedelta(days=7)
+
+
+def enter_walkins(wave, actor, now=None, ip=None):
+    """Enter every confirmed walk-in candidate not yet selected into a wave that has not closed (Permenaker
+    17/2020: they have priority in the next wave), in one INSERT ... SELECT; returns how many were entered."""
+    now = now or utcnow()
+    wave = Wave.get_by_id(wave.id)
+    if now >= wave.closes_at or wave.selected_at:
+        raise DomainError(_l("This wave has closed; enter the candidates into the next wave."))
+    selected = WaveEntry.select(WaveEntry.id).where(WaveEntry.application == Application.id,
+                                                    WaveEntry.outcome == rules.OUTCOME_SELECTED)
+    source = (Application.select(Value(wave.id), Application.id, fn.SUBSTR(Address.region_code, 1, 2), Value(now),
+                                 Value(actor.id))
+              .join(Address, on=((Address.application == Application.id) & (Address.kind == "ktp")))
+              .where(Application.channel == "walkin", Application.status == app_status.CONFIRMED,
+                     fn.LENGTH(Address.region_code) >= 2, ~fn.EXISTS(selected)))
+    fields = [WaveEntry.wave, WaveEntry.application, WaveEntry.province, WaveEntry.joined_at, WaveEntry.entered_by]
+    with db.atomic():
+        WaveEntry.insert_from(source, fields).on_conflict_ignore().execute()
+        ids = [e.id for e in WaveEntry.select(WaveEntry.id).where(WaveEntry.wave == wave.id,
+                                                                 WaveEntry.entered_by == actor.id,
+                                                                 WaveEntry.joined_at == now)]
+        audit.record_many(actor, "wave.entered", [("wave_entry", i) for i in ids], fields=["wave", "application"],
+                          ip=ip)
+    return len(ids)
+
+
+def waiting_walkins(wave):
+    """Confirmed walk-in candidates, never selected, not yet in this wave."""
+    taken = WaveEntry.select(WaveEntry.id).where(
+        WaveEntry.application == Application.id,
+        (WaveEntry.wave == wave.id) | (WaveEntry.outcome == rules.OUTCOME_SELECTED))
+    return (Application.select().where(Application.channel == "walkin", Application.status == app_status.CONFIRMED,
+                                       ~fn.EXISTS(taken)).count())
