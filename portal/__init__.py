@@ -80,7 +80,9 @@ def register_blueprints(app):
     from portal.applicant import ktp_views, personal_views, phone_views, photo_views, review_views, tasks_views  # noqa: F401
     from portal.auth.views import bp as auth_bp
     from portal.main import village_views  # noqa: F401
+    from portal.desk import batch_views, document_views  # noqa: F401
     from portal.main.views import bp as main_bp
+    from portal.desk import dispute_views, phone_views, record_views, walkin_views  # noqa: F401
     from portal.staff import home_views, setup_views, signin_views  # noqa: F401
 
     app.register_blueprint(main_bp)

@@ -143,6 +143,72 @@ def with_villages(given=None):
     return prepare
 
 
+OFFICES = itertools.count(1)
+
+
+def batch_of(records=5, closed=False, role="supervisor", incomplete=0):
+    """A `given` for the batch pages: a new office whose officer keyed `records` walk-ins (closed by its
+    supervisor when `closed`; the first `incomplete` of them lacking the applicant's statement), and its
+    officer or supervisor signed in; the page's path may name "{batch}" and "{record}"."""
+
+    def given(client, email, make_account, sms):
+        from batch_support import walkin
+        from portal.services import batches
+
+        app = client.application
+        code = f"DISNAKER-B{next(OFFICES):03d}"
+        officer = create_staff(app, "officer", f"petugas-{email}", name="Rina Petugas", office_code=code)
+        supervisor = create_staff(app, "supervisor", email, name="Hendra Pengawas", office_code=code)
+        with app.app_context():
+            made = [walkin(officer, complete=n >= incomplete) for n in range(records)]
+            if closed:
+                batches.close(made[0].batch, supervisor)
+        client.ids = {"batch": made[0].batch_id, "record": made[0].id}
+        who = email if role == "supervisor" else f"petugas-{email}"
+        assert sign_in_staff(client, who).status_code == 303, "staff sign-in failed"
+
+    return given
+
+
+DESK_REFERENCE = "PK-DESK-0001"  # the walk-in the desk pages show (Crockford: no I, L, O or U in it)
+DESK_DISPUTE = 9001
+WALKINS = itertools.count(1)
+
+
+def at_the_desk(records=1, dispute=False):
+    """A `given` for the desk pages: an officer signed in, and `records` walk-ins of the office, the first
+    with reference DESK_REFERENCE (taken from the last visit's record); a NIK dispute numbered DESK_DISPUTE."""
+
+    def given(client, email, make_account, sms):
+        from walkin_support import make_walkin
+
+        from portal.models import Application, NikDispute
+        from portal.rules.reference import new_reference
+
+        app = client.application
+        officer = create_staff(app, "officer", email)
+        with app.app_context():
+            Application.update(reference=new_reference()).where(Application.reference == DESK_REFERENCE).execute()
+            NikDispute.delete().where(NikDispute.id == DESK_DISPUTE).execute()
+        for n in range(records):
+            record = make_walkin(app, officer, serial=next(WALKINS), full_name=f"Siti Aminah Nomor {n}")
+            if n == 0:
+                with app.app_context():
+                    Application.update(reference=DESK_REFERENCE).where(Application.id == record.id).execute()
+        if dispute:
+            with app.app_context():
+                NikDispute.create(id=DESK_DISPUTE, nik="3201014506959999", claimant_name="Siti Aminah",
+                                  contact_phone="+6281234567890", office=officer.office_id, recorded_by=officer.id)
+        assert sign_in_staff(client, email).status_code == 303, "staff sign-in failed"
+
+    return given
+
+
+
+DESK = "/petugas/meja"
+DESK_RECORD = f"{DESK}/data/{DESK_REFERENCE}"
+
+
 @dataclass(frozen=True)
 class Page:
     name: str
@@ -211,6 +277,34 @@ PAGES = [
     Page("staff home", "/petugas/beranda", given=staff_signed_in()),
     Page("admin: 60 staff", "/admin/", given=staff_signed_in("admin", colleagues=60)),
     Page("staff signed out", "/petugas/keluar/selesai"),
+    # The office's batches and the documents of a closed one ("{batch}": the batch the `given` made).
+    Page("batches", "/petugas/meja/batch", given=batch_of(closed=True)),
+    Page("batch, 50 records", "/petugas/meja/batch/{batch}", given=batch_of(50)),
+    Page("batch, closed", "/petugas/meja/batch/{batch}", given=batch_of(closed=True)),
+    Page("close batch", "/petugas/meja/batch/{batch}/tutup", given=batch_of()),
+    Page("close batch, refused", "/petugas/meja/batch/{batch}/tutup", given=batch_of(role="officer")),
+    Page("close batch, blocked", "/petugas/meja/batch/{batch}/tutup", given=batch_of(incomplete=3)),
+    Page("batch recap", "/petugas/meja/batch/{batch}/rekap", given=batch_of(50, closed=True)),
+    Page("statement of data truth", "/petugas/meja/batch/{batch}/pernyataan", given=batch_of(closed=True)),
+    Page("handover record (BAST)", "/petugas/meja/batch/{batch}/bast", given=batch_of(closed=True)),
+    Page("batch history", "/petugas/meja/batch/{batch}/riwayat", given=batch_of(closed=True)),
+    Page("record history", "/petugas/meja/catatan/{record}/riwayat", given=batch_of(closed=True)),
+    # The walk-in desk.
+    Page("desk: today, 40", f"{DESK}/", given=at_the_desk(records=40)),
+    Page("desk: entry page", f"{DESK}/baru", given=at_the_desk(records=0)),
+    Page("desk: entry, errors", f"{DESK}/baru", method="POST", form={"domicile_same": "no"},
+         given=at_the_desk(records=0)),
+    Page("desk: entry, villages", f"{DESK}/baru", method="POST",
+         form={"action": "region-ktp", "ktp_address-province": "95", "ktp_address-regency": "95.06",
+               "ktp_address-district": "95.06.03"}, given=at_the_desk(records=0)),
+    Page("desk: record", DESK_RECORD, given=at_the_desk()),
+    Page("desk: receipt", f"{DESK_RECORD}/tanda-terima", given=at_the_desk()),
+    Page("desk: statement", f"{DESK_RECORD}/pernyataan", given=at_the_desk()),
+    Page("desk: correct", f"{DESK_RECORD}/ubah", given=at_the_desk()),
+    Page("desk: withdraw", f"{DESK_RECORD}/tarik", given=at_the_desk()),
+    Page("desk: phone code", f"{DESK_RECORD}/nomor-hp", given=at_the_desk()),
+    Page("desk: NIK dispute", f"{DESK}/sengketa-nik", given=at_the_desk(records=0)),
+    Page("desk: dispute receipt", f"{DESK}/sengketa-nik/{DESK_DISPUTE}", given=at_the_desk(records=0, dispute=True)),
 ]
 
 
@@ -271,8 +365,9 @@ def visits(app, make_account, sms):
             client.set_cookie("lang", lang)
             if page.given:
                 page.given(client, f"page{n}-{lang}@contoh.id", make_account, sms)
-            response = client.open(page.path, method=page.method, data=page.form or None,
-                                   headers=BROWSER_ENCODINGS)
+            # A path may name rows the `given` made: "/petugas/meja/batch/{batch}" (client.ids has them).
+            path = page.path.format(**getattr(client, "ids", {}))
+            response = client.open(path, method=page.method, data=page.form or None, headers=BROWSER_ENCODINGS)
             wire, html = received(response)
             assert response.status_code == page.status, f"{page.name} ({lang}): {response.status_code}"
             assert response.mimetype == "text/html", f"{page.name} ({lang}): {response.mimetype}"

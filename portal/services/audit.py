@@ -52,6 +52,17 @@ ACTION_LABELS = {
     "application.ratified": _l("Ratified"),
     "application.confirmed": _l("Confirmed as a candidate participant"),
     "application.rejected": _l("Rejected"),
+    "batch.closed": _l("Batch closed: manifest and document number fixed"),
+    "batch.recap_printed": _l("Recap opened for printing"),
+    "batch.statement_printed": _l("Statement of data truth opened for printing"),
+    "batch.handover_printed": _l("Handover record (BAST) opened for printing"),
+    "batch.csv_exported": _l("Records exported as CSV"),
+    "batch.xlsx_exported": _l("Records exported as XLSX"),
+    "walkin.created": _l("Walk-in entered at the desk"),
+    "walkin.corrected": _l("Walk-in corrected"),
+    "walkin.phone_code_sent": _l("SMS code sent to the applicant's number"),
+    "walkin.phone_verified": _l("Mobile number confirmed at the desk"),
+    "nik_dispute.recorded": _l("NIK dispute recorded"),
 }
 
 
