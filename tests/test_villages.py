@@ -164,8 +164,10 @@ def test_a_second_address_on_one_page_names_its_result_buttons(app, villages, cl
     response = client.get("/wilayah/desa?dom_desa_q=sukamaju&mode=form&pick=/x&choose=dom_desa&field=dom_desa_q",
                           headers={"HX-Request": "true"})
     assert response.get_data(as_text=True).count('name="dom_desa"') == search_service.LIMIT
-    response = client.get('/wilayah/desa?q=sukamaju&mode=form&pick=/x&choose="><script>', headers={"HX-Request": "true"})
-    assert "<script>" not in response.get_data(as_text=True)
+    response = client.get('/wilayah/desa?q=sukamaju&mode=form&pick=/x&choose="><script>&action=region-ktp',
+                          headers={"HX-Request": "true"})
+    fragment = response.get_data(as_text=True)
+    assert "<script>" not in fragment and fragment.count('"action": "region-ktp", "desa": "') == search_service.LIMIT
 
 
 def test_htmx_choice_fills_the_lists_in_place_and_says_what_was_chosen(app, villages, applicant):
