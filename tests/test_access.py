@@ -23,6 +23,8 @@ from PIL import Image
 
 from batch_support import close_batch_with_walkins, walkin
 from conftest import PASSWORD
+from portal.services import selection
+from tests import wave_support
 
 PUBLIC = "public"
 STAFF = frozenset({"officer", "supervisor", "reviewer", "pmo", "admin"})
@@ -77,6 +79,13 @@ RULES = {
     "staff.recovery_codes": STAFF,
     "staff.recovery_codes_new": STAFF,
     "admin.index": frozenset({"admin"}),
+    "tracking.status_check": PUBLIC,
+    "tracking.claim": PUBLIC,
+    "tracking.claim_code": PUBLIC,
+    "tracking.claim_resend": PUBLIC,
+    "tracking.claim_email_sent": PUBLIC,
+    "tracking.claim_link": PUBLIC,
+    "tracking.claim_account": PUBLIC,
     # The office's batches (officers and supervisors of the office; closing refuses others inside the page).
     "desk.batch_list": OFFICE,
     "desk.batch_detail": OFFICE,
@@ -99,6 +108,15 @@ RULES = {
     "desk.walkin_phone": OFFICE,
     "desk.dispute_new": OFFICE,
     "desk.dispute_receipt": OFFICE,
+    "applicant.wave_join": APPLICANT,
+    "pmo.wave_list": frozenset({"pmo"}),
+    "pmo.wave_new": frozenset({"pmo"}),
+    "pmo.wave_detail": frozenset({"pmo"}),
+    "pmo.wave_close": frozenset({"pmo"}),
+    "pmo.wave_walkins": frozenset({"pmo"}),
+    "pmo.wave_select": frozenset({"pmo"}),
+    "pmo.wave_results": frozenset({"pmo"}),
+    "pmo.wave_export": frozenset({"pmo"}),
 }
 
 SAMPLES = {
@@ -109,6 +127,7 @@ SAMPLES = {
     "auth.reset": lambda world: {"token": "bukan-token"},
     "applicant.photo_upload": lambda world: {"kind": "ktp"},
     "staff.set_password_link": lambda world: {"token": "bukan-token"},
+    "tracking.claim_link": lambda world: {"token": "bukan-token"},
     **{f"desk.batch_{name}": lambda world: {"batch_id": world["closed_batch_id"]}
        for name in ("detail", "recap", "statement", "handover", "csv", "xlsx", "log")},
     "desk.batch_close": lambda world: {"batch_id": world["open_batch_id"]},
@@ -116,6 +135,9 @@ SAMPLES = {
     **{f"desk.walkin_{page}": lambda world: {"reference": world["walkin"]}
        for page in ("detail", "edit", "receipt", "statement", "signed", "withdraw", "phone")},
     "desk.dispute_receipt": lambda world: {"dispute_id": world["dispute_id"]},
+    **{f"pmo.wave_{name}": lambda world: {"number": world["wave"]}
+       for name in ("detail", "close", "walkins", "select", "results")},
+    "pmo.wave_export": lambda world: {"number": world["wave"], "kind": "csv"},
 }
 
 
@@ -147,8 +169,10 @@ def world(app, make_account, make_staff):
         photo = Photo.create(application=application, kind="ktp", image_key=key, thumb_key=key, width=64,
                              height=40, size_bytes=len(buffer.getvalue()))
         open_batch_id = open_batch(officer.office).id
+        wave = wave_support.past_wave(1, entries=[wave_support.make_application()])
+        selection.run(wave)
     return {"photo_id": photo.id, "closed_batch_id": closed.id, "open_batch_id": open_batch_id,
-            "walkin_id": walkin_id, "walkin": record.reference, "dispute_id": dispute.id}
+            "walkin_id": walkin_id, "walkin": record.reference, "dispute_id": dispute.id, "wave": wave.number}
 
 
 def sign_in(app, visitor, staff_login):

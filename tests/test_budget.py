@@ -21,6 +21,7 @@ import brotli
 import pytest
 
 from conftest import PASSWORD, create_staff, fill_villages, sign_in_staff, totp_code
+from walkin_support import walkin as walkin_record
 from wizard_support import KTP, STEPS, upload, verify_phone
 
 KB = 1024
@@ -93,6 +94,7 @@ LONGEST_LISTS = [
 BAD_KTP = {"nik": "3201-0145-1290", "birth_date-day": "31", "birth_date-month": "2", "birth_date-year": "1990",
            "kk_number": "12345"}
 COMPLETE = applying(photos=("ktp", "selfie"), phone="verified")
+SENT = applying(photos=("ktp", "selfie"), phone="verified", sent=True)
 
 
 def staff_signed_in(role="officer", colleagues=0):
@@ -204,9 +206,72 @@ def at_the_desk(records=1, dispute=False):
     return given
 
 
+def walkin_in(state, **columns):
+    """A `given` for the public pages: a walk-in record in `state` with reference PK-DEM0-0001 (and, per
+    visit, a fresh NIK and number)."""
+
+    def given(client, email, make_account, sms):
+        from portal.models import Application
+
+        with client.application.app_context():
+            Application.delete().where(Application.reference == "PK-DEM0-0001").execute()
+        walkin_record(client.application, state, reference="PK-DEM0-0001", **columns)
+
+    return given
+
 
 DESK = "/petugas/meja"
 DESK_RECORD = f"{DESK}/data/{DESK_REFERENCE}"
+
+
+def claiming(until):
+    """A `given` for the claim's pages: a confirmed walk-in record found at /klaim (with a number, or only an
+    email address for until="email"), its SMS code entered ("account"), and the account made and logged in
+    ("done")."""
+
+    def given(client, email, make_account, sms):
+        from portal.models import Account
+
+        record = walkin_record(client.application, "confirmed", phone=None if until == "email" else "auto",
+                               email=email if until == "email" else None)
+        response = client.post("/klaim", data={
+            "reference": record.reference, "nik": record.nik, "birth_date-day": "5", "birth_date-month": "12",
+            "birth_date-year": "1990"})
+        assert response.status_code == 303, "the claim did not find the record"
+        if until in ("account", "done"):
+            assert client.post("/klaim/kode", data={"code": sms.last_code(record.phone)}).status_code == 303
+        if until == "done":
+            assert client.post("/klaim/akun", data={"email": email, "password": PASSWORD}).status_code == 303
+            with client.application.app_context():
+                Account.update(email_verified_at=Account.created_at).where(Account.email == email).execute()
+            assert client.post("/masuk", data={"email": email, "password": PASSWORD}).status_code == 303
+
+    return given
+
+
+def with_wave(given, joined=False, closed=False):
+    """A `given` followed by an open wave (which the applicant has joined), or wave 1 closed with its results
+    and 37 more provinces' entries, as the PMO's pages show at their fullest."""
+
+    def then(client, email, make_account, sms):
+        from portal.models import Account, Application, Wave
+        from portal.services import selection, waves
+        from wave_support import make_application, open_wave, past_wave
+
+        given(client, email, make_account, sms)
+        with client.application.app_context():
+            if closed and not Wave.get_or_none(Wave.number == 1):  # the visits share one database
+                from portal.rules import regions
+
+                people = [make_application(province=code) for code, _name in regions.options()]
+                selection.run(past_wave(1, quota=20, province_quotas={"32": 2}, entries=people))
+            wave = Wave.get_or_none(Wave.number == 2) or open_wave(number=2)
+            account = Account.get_or_none(Account.email == email)
+            application = account and Application.get_or_none(Application.account == account)
+            if joined and application:
+                waves.enter(wave, application)
+
+    return then
 
 
 @dataclass(frozen=True)
@@ -305,6 +370,33 @@ PAGES = [
     Page("desk: phone code", f"{DESK_RECORD}/nomor-hp", given=at_the_desk()),
     Page("desk: NIK dispute", f"{DESK}/sengketa-nik", given=at_the_desk(records=0)),
     Page("desk: dispute receipt", f"{DESK}/sengketa-nik/{DESK_DISPUTE}", given=at_the_desk(records=0, dispute=True)),
+    # The public status check and the claim of a walk-in record.
+    Page("status check", "/status"),
+    Page("status check, not found", "/status", method="POST", form={
+        "reference": "PK-ZZZZ-ZZZZ", "birth_date-day": "5", "birth_date-month": "12", "birth_date-year": "1990"}),
+    Page("status check, answer", "/status", method="POST", given=walkin_in("returned", reason="nik_kk"),
+         form={"reference": "PK-DEM0-0001", "birth_date-day": "5", "birth_date-month": "12",
+               "birth_date-year": "1990"}),
+    Page("claim", "/klaim"),
+    Page("claim, not found", "/klaim", method="POST", form={
+        "reference": "PK-ZZZZ-ZZZZ", "nik": "3201014512900001", "birth_date-day": "5", "birth_date-month": "12",
+        "birth_date-year": "1990"}),
+    Page("claim: SMS code", "/klaim/kode", given=claiming("code")),
+    Page("claim: email sent", "/klaim/cek-email", given=claiming("email")),
+    Page("claim: account", "/klaim/akun", given=claiming("account")),
+    Page("claim: bad link", "/klaim/tautan/bukan-token", status=400),
+    Page("task list, claimed walk-in", "/pendaftaran/", given=claiming("done")),
+    # Waves: the applicant's status and joining; the PMO's wave screens.
+    Page("task list, wave open", "/pendaftaran/", given=with_wave(SENT)),
+    Page("join a wave", "/pendaftaran/gelombang", given=with_wave(SENT)),
+    Page("join a wave, error", "/pendaftaran/gelombang", method="POST", form={}, given=with_wave(SENT)),
+    Page("task list, wave joined", "/pendaftaran/", given=with_wave(SENT, joined=True)),
+    Page("pmo: waves", "/pmo/gelombang", given=with_wave(staff_signed_in("pmo"), closed=True)),
+    Page("pmo: new wave", "/pmo/gelombang/baru", given=staff_signed_in("pmo")),
+    Page("pmo: new wave, errors", "/pmo/gelombang/baru", method="POST", form={"number": "x"},
+         given=staff_signed_in("pmo")),
+    Page("pmo: wave, 38 provinces", "/pmo/gelombang/1", given=with_wave(staff_signed_in("pmo"), closed=True)),
+    Page("pmo: wave results", "/pmo/gelombang/1/hasil", given=with_wave(staff_signed_in("pmo"), closed=True)),
 ]
 
 
