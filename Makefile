@@ -16,7 +16,7 @@ run: $(VENV)/.run translations assets base-url
 	@echo "Portal: http://$(HOST):$(PORT)  (emails are printed here; Ctrl+C stops)"
 	@trap 'kill 0' INT TERM EXIT; \
 	$(BIN)/huey_consumer portal.jobs.huey --workers 2 --worker-type thread --quiet & \
-	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers 1 --threads 8 --access-logfile - wsgi:app
+	$(BIN)/gunicorn -c gunicorn.conf.py --bind $(HOST):$(PORT) --access-logfile - wsgi:app
 
 # tests/test_html.py runs the W3C Nu HTML checker from .ci/node_modules when `make vnu` has put it there.
 test: $(VENV)/.dev translations assets

@@ -129,3 +129,11 @@ COMPRESS_BR_LEVEL = 5
 COMPRESS_LEVEL = 6
 COMPRESS_MIMETYPES = ["text/html", "text/plain", "text/csv", "application/json", "application/javascript",
                       "text/css", "image/svg+xml"]
+
+# PostgreSQL connections are pooled (playhouse.pool) per process: at most DATABASE_POOL_SIZE, each thread
+# holds one only while a request that queries runs. Keep it at gunicorn's threads (gunicorn.conf.py) or more,
+# and (workers x size) + the Huey consumer's under PostgreSQL's max_connections (100 by default). A
+# connection idle this long is closed rather than reused; a request waits this long for a free one.
+DATABASE_POOL_SIZE = 16
+DATABASE_POOL_STALE_SECONDS = 300
+DATABASE_POOL_WAIT_SECONDS = 10
