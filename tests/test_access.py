@@ -21,11 +21,15 @@ import io
 import pytest
 from PIL import Image
 
+from batch_support import close_batch_with_walkins, walkin
 from conftest import PASSWORD
+from portal.services import selection
+import wave_support
 
 PUBLIC = "public"
 STAFF = frozenset({"officer", "supervisor", "reviewer", "pmo", "admin"})
 APPLICANT = frozenset({"applicant"})
+OFFICE = frozenset({"officer", "supervisor"})
 VISITORS = ("anonymous", "applicant", "officer", "supervisor", "reviewer", "pmo", "admin")
 STAFF_BLUEPRINTS = {"staff", "admin", "desk", "ministry", "pmo"}
 LOGIN_PAGES = ("/masuk", "/petugas")
@@ -34,6 +38,7 @@ RULES = {
     "static": PUBLIC,
     "main.home": PUBLIC,
     "main.language": PUBLIC,
+    "main.village_search": PUBLIC,  # reference data: the Kemendagri village list
     "main.photo_file": APPLICANT | STAFF,  # its owner, and staff whose work needs photos (roles.PHOTO_ROLES)
     "auth.register": PUBLIC,
     "auth.check_email": PUBLIC,
@@ -64,6 +69,13 @@ RULES = {
     "applicant.phone_resend": APPLICANT,
     "applicant.check": APPLICANT,
     "applicant.submitted": APPLICANT,
+    "applicant.letter": APPLICANT,
+    "applicant.letter_print": APPLICANT,
+    "applicant.letter_upload": APPLICANT,
+    "applicant.letter_image": APPLICANT,  # only the owner's own letters (OBJECT_CASES)
+    "pmo.letter_queue": frozenset({"pmo"}),
+    "pmo.letter_review": frozenset({"pmo"}),
+    "pmo.letter_image": frozenset({"pmo"}),
     "staff.login": PUBLIC,
     "staff.logout": PUBLIC,
     "staff.logged_out": PUBLIC,
@@ -74,6 +86,44 @@ RULES = {
     "staff.recovery_codes": STAFF,
     "staff.recovery_codes_new": STAFF,
     "admin.index": frozenset({"admin"}),
+    "tracking.status_check": PUBLIC,
+    "tracking.claim": PUBLIC,
+    "tracking.claim_code": PUBLIC,
+    "tracking.claim_resend": PUBLIC,
+    "tracking.claim_email_sent": PUBLIC,
+    "tracking.claim_link": PUBLIC,
+    "tracking.claim_account": PUBLIC,
+    # The office's batches (officers and supervisors of the office; closing refuses others inside the page).
+    "desk.batch_list": OFFICE,
+    "desk.batch_detail": OFFICE,
+    "desk.batch_close": OFFICE,
+    "desk.batch_recap": OFFICE,
+    "desk.batch_statement": OFFICE,
+    "desk.batch_handover": OFFICE,
+    "desk.batch_csv": OFFICE,
+    "desk.batch_xlsx": OFFICE,
+    "desk.batch_log": OFFICE,
+    "desk.record_log": OFFICE,
+    "desk.walkin_list": OFFICE,
+    "desk.walkin_new": OFFICE,
+    "desk.walkin_detail": OFFICE,
+    "desk.walkin_edit": OFFICE,
+    "desk.walkin_receipt": OFFICE,
+    "desk.walkin_statement": OFFICE,
+    "desk.walkin_signed": OFFICE,
+    "desk.walkin_withdraw": OFFICE,
+    "desk.walkin_phone": OFFICE,
+    "desk.dispute_new": OFFICE,
+    "desk.dispute_receipt": OFFICE,
+    "applicant.wave_join": APPLICANT,
+    "pmo.wave_list": frozenset({"pmo"}),
+    "pmo.wave_new": frozenset({"pmo"}),
+    "pmo.wave_detail": frozenset({"pmo"}),
+    "pmo.wave_close": frozenset({"pmo"}),
+    "pmo.wave_walkins": frozenset({"pmo"}),
+    "pmo.wave_select": frozenset({"pmo"}),
+    "pmo.wave_results": frozenset({"pmo"}),
+    "pmo.wave_export": frozenset({"pmo"}),
 }
 
 SAMPLES = {
@@ -83,28 +133,58 @@ SAMPLES = {
     "auth.verify": lambda world: {"token": "bukan-token"},
     "auth.reset": lambda world: {"token": "bukan-token"},
     "applicant.photo_upload": lambda world: {"kind": "ktp"},
+    "applicant.letter_image": lambda world: {"letter_id": world["letter_id"], "variant": "kecil"},
+    "pmo.letter_review": lambda world: {"letter_id": world["letter_id"]},
+    "pmo.letter_image": lambda world: {"letter_id": world["letter_id"], "variant": "kecil"},
     "staff.set_password_link": lambda world: {"token": "bukan-token"},
+    "tracking.claim_link": lambda world: {"token": "bukan-token"},
+    **{f"desk.batch_{name}": lambda world: {"batch_id": world["closed_batch_id"]}
+       for name in ("detail", "recap", "statement", "handover", "csv", "xlsx", "log")},
+    "desk.batch_close": lambda world: {"batch_id": world["open_batch_id"]},
+    "desk.record_log": lambda world: {"application_id": world["walkin_id"]},
+    **{f"desk.walkin_{page}": lambda world: {"reference": world["walkin"]}
+       for page in ("detail", "edit", "receipt", "statement", "signed", "withdraw", "phone")},
+    "desk.dispute_receipt": lambda world: {"dispute_id": world["dispute_id"]},
+    **{f"pmo.wave_{name}": lambda world: {"number": world["wave"]}
+       for name in ("detail", "close", "walkins", "select", "results")},
+    "pmo.wave_export": lambda world: {"number": world["wave"], "kind": "csv"},
 }
 
 
 @pytest.fixture
 def world(app, make_account, make_staff):
-    """One account per visitor kind, and a photo belonging to the applicant."""
-    from portal.models import Account, Photo
+    """One account per visitor kind, a photo and a statement letter of the applicant, and the office's records."""
+    from portal.models import Account, NikDispute, Photo, StatementLetter
     from portal.services.applications import draft_for
+    from portal.services.batches import open_batch
     from portal.storage import storage
 
+    from walkin_support import make_walkin
+
     make_account(email="pelamar@contoh.id")
-    for role in sorted(STAFF):
-        make_staff(role)
+    staff = {role: make_staff(role) for role in sorted(STAFF)}
     with app.app_context():
+        # The office's batches: one closed (its documents exist), then an open one with records in it.
+        officer = Account.by_email("officer@kantor.id")
+        closed = close_batch_with_walkins(officer, Account.by_email("supervisor@kantor.id"))
+        walkin_id = walkin(officer).id
+    record = make_walkin(app, staff["officer"])
+    with app.app_context():
+        dispute = NikDispute.create(nik="3201014506950099", claimant_name="Sari", contact_phone="+6281234567890",
+                                    office=staff["officer"].office_id, recorded_by=staff["officer"].id)
         application = draft_for(Account.by_email("pelamar@contoh.id"))
         buffer = io.BytesIO()
         Image.new("RGB", (64, 40), (120, 90, 60)).save(buffer, "JPEG")
         key = storage().save(buffer.getvalue())
         photo = Photo.create(application=application, kind="ktp", image_key=key, thumb_key=key, width=64,
                              height=40, size_bytes=len(buffer.getvalue()))
-    return {"photo_id": photo.id}
+        letter = StatementLetter.create(application=application, image_key=key, thumb_key=key)
+        open_batch_id = open_batch(officer.office).id
+        wave = wave_support.past_wave(1, entries=[wave_support.make_application()])
+        selection.run(wave)
+    return {"photo_id": photo.id, "closed_batch_id": closed.id, "open_batch_id": open_batch_id,
+            "walkin_id": walkin_id, "walkin": record.reference, "dispute_id": dispute.id, "wave": wave.number,
+            "letter_id": letter.id}
 
 
 def sign_in(app, visitor, staff_login):
@@ -160,6 +240,13 @@ OBJECT_CASES = [
     ("an applicant cannot see another applicant's photo", "other applicant",
      lambda world: f"/foto/{world['photo_id']}/besar", 404),
     ("the owner sees their photo", "applicant", lambda world: f"/foto/{world['photo_id']}/besar", 200),
+    ("an applicant cannot see another applicant's statement letter", "other applicant",
+     lambda world: f"/pendaftaran/surat-pernyataan/{world['letter_id']}/besar", 404),
+    ("the owner sees their statement letter", "applicant",
+     lambda world: f"/pendaftaran/surat-pernyataan/{world['letter_id']}/besar", 200),
+    ("the PMO sees a statement letter", "pmo", lambda world: f"/pmo/surat/{world['letter_id']}/besar", 200),
+    ("a reviewer cannot see a statement letter", "reviewer", lambda world: f"/pmo/surat/{world['letter_id']}/besar",
+     404),
 ]
 
 

@@ -20,7 +20,8 @@ from urllib.parse import urlsplit
 import brotli
 import pytest
 
-from conftest import PASSWORD, create_staff, sign_in_staff, totp_code
+from conftest import PASSWORD, create_staff, fill_villages, sign_in_staff, totp_code
+from walkin_support import walkin as walkin_record
 from wizard_support import KTP, STEPS, upload, verify_phone
 
 KB = 1024
@@ -93,6 +94,7 @@ LONGEST_LISTS = [
 BAD_KTP = {"nik": "3201-0145-1290", "birth_date-day": "31", "birth_date-month": "2", "birth_date-year": "1990",
            "kk_number": "12345"}
 COMPLETE = applying(photos=("ktp", "selfie"), phone="verified")
+SENT = applying(photos=("ktp", "selfie"), phone="verified", sent=True)
 
 
 def staff_signed_in(role="officer", colleagues=0):
@@ -132,6 +134,187 @@ def staff_setting_up(until):
     return given
 
 
+def with_villages(given=None):
+    """A `given` that first fills the village reference table (once a session; see conftest.fill_villages)."""
+
+    def prepare(client, email, make_account, sms):
+        fill_villages(client.application)
+        if given:
+            given(client, email, make_account, sms)
+
+    return prepare
+
+
+OFFICES = itertools.count(1)
+
+
+def batch_of(records=5, closed=False, role="supervisor", incomplete=0):
+    """A `given` for the batch pages: a new office whose officer keyed `records` walk-ins (closed by its
+    supervisor when `closed`; the first `incomplete` of them lacking the applicant's statement), and its
+    officer or supervisor signed in; the page's path may name "{batch}" and "{record}"."""
+
+    def given(client, email, make_account, sms):
+        from batch_support import walkin
+        from portal.services import batches
+
+        app = client.application
+        code = f"DISNAKER-B{next(OFFICES):03d}"
+        officer = create_staff(app, "officer", f"petugas-{email}", name="Rina Petugas", office_code=code)
+        supervisor = create_staff(app, "supervisor", email, name="Hendra Pengawas", office_code=code)
+        with app.app_context():
+            made = [walkin(officer, complete=n >= incomplete) for n in range(records)]
+            if closed:
+                batches.close(made[0].batch, supervisor)
+        client.ids = {"batch": made[0].batch_id, "record": made[0].id}
+        who = email if role == "supervisor" else f"petugas-{email}"
+        assert sign_in_staff(client, who).status_code == 303, "staff sign-in failed"
+
+    return given
+
+
+DESK_REFERENCE = "PK-DESK-0001"  # the walk-in the desk pages show (Crockford: no I, L, O or U in it)
+DESK_DISPUTE = 9001
+WALKINS = itertools.count(1)
+
+
+def at_the_desk(records=1, dispute=False):
+    """A `given` for the desk pages: an officer signed in, and `records` walk-ins of the office, the first
+    with reference DESK_REFERENCE (taken from the last visit's record); a NIK dispute numbered DESK_DISPUTE."""
+
+    def given(client, email, make_account, sms):
+        from walkin_support import make_walkin
+
+        from portal.models import Application, NikDispute
+        from portal.rules.reference import new_reference
+
+        app = client.application
+        officer = create_staff(app, "officer", email)
+        with app.app_context():
+            Application.update(reference=new_reference()).where(Application.reference == DESK_REFERENCE).execute()
+            NikDispute.delete().where(NikDispute.id == DESK_DISPUTE).execute()
+        for n in range(records):
+            record = make_walkin(app, officer, serial=next(WALKINS), full_name=f"Siti Aminah Nomor {n}")
+            if n == 0:
+                with app.app_context():
+                    Application.update(reference=DESK_REFERENCE).where(Application.id == record.id).execute()
+        if dispute:
+            with app.app_context():
+                NikDispute.create(id=DESK_DISPUTE, nik="3201014506959999", claimant_name="Siti Aminah",
+                                  contact_phone="+6281234567890", office=officer.office_id, recorded_by=officer.id)
+        assert sign_in_staff(client, email).status_code == 303, "staff sign-in failed"
+
+    return given
+
+
+def letter_needed(state=None):
+    """A `given` for the statement letter pages: logged in, sent, not selected in three waves, and the letter
+    `state`: None (none yet), "pending" (its photo uploaded) or "rejected" (with a reason)."""
+
+    def given(client, email, make_account, sms):
+        from portal.models import Account, StatementLetter
+        from letter_support import photographed, thrice_failed
+
+        logged_in(client, email, make_account, sms)
+        with client.application.app_context():
+            # Waves 101-103 (in 2022): the wave pages' own waves 1 and 2 share this database.
+            application = thrice_failed(Account.by_email(email), numbers=(101, 102, 103))
+        if state:
+            assert upload(client, "letter", photographed(), url="/pendaftaran/surat-pernyataan/foto").status_code == 303
+        if state == "rejected":
+            with client.application.app_context():
+                StatementLetter.update(status="rejected", reason="Tanda tangan tidak mengenai meterai.").where(
+                    StatementLetter.application == application.id).execute()
+
+    return given
+
+
+def walkin_in(state, **columns):
+    """A `given` for the public pages: a walk-in record in `state` with reference PK-DEM0-0001 (and, per
+    visit, a fresh NIK and number)."""
+
+    def given(client, email, make_account, sms):
+        from portal.models import Application
+
+        with client.application.app_context():
+            Application.delete().where(Application.reference == "PK-DEM0-0001").execute()
+        walkin_record(client.application, state, reference="PK-DEM0-0001", **columns)
+
+    return given
+
+
+DESK = "/petugas/meja"
+DESK_RECORD = f"{DESK}/data/{DESK_REFERENCE}"
+
+
+def claiming(until):
+    """A `given` for the claim's pages: a confirmed walk-in record found at /klaim (with a number, or only an
+    email address for until="email"), its SMS code entered ("account"), and the account made and logged in
+    ("done")."""
+
+    def given(client, email, make_account, sms):
+        from portal.models import Account
+
+        record = walkin_record(client.application, "confirmed", phone=None if until == "email" else "auto",
+                               email=email if until == "email" else None)
+        response = client.post("/klaim", data={
+            "reference": record.reference, "nik": record.nik, "birth_date-day": "5", "birth_date-month": "12",
+            "birth_date-year": "1990"})
+        assert response.status_code == 303, "the claim did not find the record"
+        if until in ("account", "done"):
+            assert client.post("/klaim/kode", data={"code": sms.last_code(record.phone)}).status_code == 303
+        if until == "done":
+            assert client.post("/klaim/akun", data={"email": email, "password": PASSWORD}).status_code == 303
+            with client.application.app_context():
+                Account.update(email_verified_at=Account.created_at).where(Account.email == email).execute()
+            assert client.post("/masuk", data={"email": email, "password": PASSWORD}).status_code == 303
+
+    return given
+
+
+def pmo_with_letters(count=1):
+    """A `given` for the PMO's letter pages: `count` applicants with a pending letter ("{letter}" the first), and
+    a PMO signed in."""
+
+    def given(client, email, make_account, sms):
+        from portal.models import StatementLetter
+        from portal.storage import storage
+        from wave_support import make_application
+
+        with client.application.app_context():
+            key = storage().save(b"not read by these pages")
+            letters = [StatementLetter.create(application=make_application(), image_key=key, thumb_key=key)
+                       for _ in range(count)]
+        client.ids = {"letter": letters[0].id}
+        staff_signed_in("pmo")(client, email, make_account, sms)
+
+    return given
+
+
+def with_wave(given, joined=False, closed=False):
+    """A `given` followed by an open wave (which the applicant has joined), or wave 1 closed with its results
+    and 37 more provinces' entries, as the PMO's pages show at their fullest."""
+
+    def then(client, email, make_account, sms):
+        from portal.models import Account, Application, Wave
+        from portal.services import selection, waves
+        from wave_support import make_application, open_wave, past_wave
+
+        given(client, email, make_account, sms)
+        with client.application.app_context():
+            if closed and not Wave.get_or_none(Wave.number == 1):  # the visits share one database
+                from portal.rules import regions
+
+                people = [make_application(province=code) for code, _name in regions.options()]
+                selection.run(past_wave(1, quota=20, province_quotas={"32": 2}, entries=people))
+            wave = Wave.get_or_none(Wave.number == 2) or open_wave(number=2)
+            account = Account.get_or_none(Account.email == email)
+            application = account and Application.get_or_none(Application.account == account)
+            if joined and application:
+                waves.enter(wave, application)
+
+    return then
+
+
 @dataclass(frozen=True)
 class Page:
     name: str
@@ -169,6 +352,8 @@ PAGES = [
     *[Page(f"address: {name}", ADDRESS_PAGE, method="POST", form={"action": "region", **choices},
            given=applying(until=ADDRESS_PAGE))
       for name, choices in LONGEST_LISTS],
+    Page("address: villages found", ADDRESS_PAGE, method="POST", form={"action": "village", "desa_q": "suka"},
+         given=with_villages(applying(until=ADDRESS_PAGE))),
     Page("domicile", "/pendaftaran/data-diri/domisili", given=applying(until="/pendaftaran/data-diri/domisili")),
     Page("domicile address", "/pendaftaran/data-diri/alamat-domisili",
          given=applying(until="/pendaftaran/data-diri/pendidikan-pekerjaan",
@@ -185,6 +370,15 @@ PAGES = [
     Page("check answers", "/pendaftaran/periksa", given=COMPLETE),
     Page("application sent", "/pendaftaran/terkirim",
          given=applying(photos=("ktp", "selfie"), phone="verified", sent=True)),
+    Page("statement letter needed", "/pendaftaran/surat-pernyataan", given=letter_needed()),
+    Page("statement letter to print", "/pendaftaran/surat-pernyataan/cetak", given=letter_needed()),
+    Page("statement letter pending", "/pendaftaran/surat-pernyataan", given=letter_needed("pending")),
+    Page("statement letter rejected", "/pendaftaran/surat-pernyataan", given=letter_needed("rejected")),
+    Page("statement letter, errors", "/pendaftaran/surat-pernyataan/foto", method="POST", form={},
+         given=letter_needed()),
+    Page("village search", "/wilayah/desa"),
+    Page("village search: 20 found", f"/wilayah/desa?q=suka&pick={ADDRESS_PAGE}", given=with_villages()),
+    Page("village search: none", "/wilayah/desa?q=qqqzzz", given=with_villages()),
     # Staff: the entrance, first-time set-up, home and the administrator's list.
     Page("staff sign-in", "/petugas"),
     Page("staff sign-in, errors", "/petugas", method="POST", form={"email": "", "password": "", "code": "x" * 30}),
@@ -194,7 +388,66 @@ PAGES = [
     Page("staff recovery count", "/petugas/kode-pemulihan", given=staff_signed_in()),
     Page("staff home", "/petugas/beranda", given=staff_signed_in()),
     Page("admin: 60 staff", "/admin/", given=staff_signed_in("admin", colleagues=60)),
+    Page("pmo: 50 letters waiting", "/pmo/surat", given=pmo_with_letters(60)),
+    Page("pmo: a letter", "/pmo/surat/{letter}", given=pmo_with_letters()),
+    Page("pmo: a letter, errors", "/pmo/surat/{letter}", method="POST", form={"decision": "reject"},
+         given=pmo_with_letters()),
     Page("staff signed out", "/petugas/keluar/selesai"),
+    # The office's batches and the documents of a closed one ("{batch}": the batch the `given` made).
+    Page("batches", "/petugas/meja/batch", given=batch_of(closed=True)),
+    Page("batch, 50 records", "/petugas/meja/batch/{batch}", given=batch_of(50)),
+    Page("batch, closed", "/petugas/meja/batch/{batch}", given=batch_of(closed=True)),
+    Page("close batch", "/petugas/meja/batch/{batch}/tutup", given=batch_of()),
+    Page("close batch, refused", "/petugas/meja/batch/{batch}/tutup", given=batch_of(role="officer")),
+    Page("close batch, blocked", "/petugas/meja/batch/{batch}/tutup", given=batch_of(incomplete=3)),
+    Page("batch recap", "/petugas/meja/batch/{batch}/rekap", given=batch_of(50, closed=True)),
+    Page("statement of data truth", "/petugas/meja/batch/{batch}/pernyataan", given=batch_of(closed=True)),
+    Page("handover record (BAST)", "/petugas/meja/batch/{batch}/bast", given=batch_of(closed=True)),
+    Page("batch history", "/petugas/meja/batch/{batch}/riwayat", given=batch_of(closed=True)),
+    Page("record history", "/petugas/meja/catatan/{record}/riwayat", given=batch_of(closed=True)),
+    # The walk-in desk.
+    Page("desk: today, 40", f"{DESK}/", given=at_the_desk(records=40)),
+    Page("desk: entry page", f"{DESK}/baru", given=at_the_desk(records=0)),
+    Page("desk: entry, errors", f"{DESK}/baru", method="POST", form={"domicile_same": "no"},
+         given=at_the_desk(records=0)),
+    Page("desk: entry, villages", f"{DESK}/baru", method="POST",
+         form={"action": "region-ktp", "ktp_address-province": "95", "ktp_address-regency": "95.06",
+               "ktp_address-district": "95.06.03"}, given=at_the_desk(records=0)),
+    Page("desk: record", DESK_RECORD, given=at_the_desk()),
+    Page("desk: receipt", f"{DESK_RECORD}/tanda-terima", given=at_the_desk()),
+    Page("desk: statement", f"{DESK_RECORD}/pernyataan", given=at_the_desk()),
+    Page("desk: correct", f"{DESK_RECORD}/ubah", given=at_the_desk()),
+    Page("desk: withdraw", f"{DESK_RECORD}/tarik", given=at_the_desk()),
+    Page("desk: phone code", f"{DESK_RECORD}/nomor-hp", given=at_the_desk()),
+    Page("desk: NIK dispute", f"{DESK}/sengketa-nik", given=at_the_desk(records=0)),
+    Page("desk: dispute receipt", f"{DESK}/sengketa-nik/{DESK_DISPUTE}", given=at_the_desk(records=0, dispute=True)),
+    # The public status check and the claim of a walk-in record.
+    Page("status check", "/status"),
+    Page("status check, not found", "/status", method="POST", form={
+        "reference": "PK-ZZZZ-ZZZZ", "birth_date-day": "5", "birth_date-month": "12", "birth_date-year": "1990"}),
+    Page("status check, answer", "/status", method="POST", given=walkin_in("returned", reason="nik_kk"),
+         form={"reference": "PK-DEM0-0001", "birth_date-day": "5", "birth_date-month": "12",
+               "birth_date-year": "1990"}),
+    Page("claim", "/klaim"),
+    Page("claim, not found", "/klaim", method="POST", form={
+        "reference": "PK-ZZZZ-ZZZZ", "nik": "3201014512900001", "birth_date-day": "5", "birth_date-month": "12",
+        "birth_date-year": "1990"}),
+    Page("claim: SMS code", "/klaim/kode", given=claiming("code")),
+    Page("claim: email sent", "/klaim/cek-email", given=claiming("email")),
+    Page("claim: account", "/klaim/akun", given=claiming("account")),
+    Page("claim: bad link", "/klaim/tautan/bukan-token", status=400),
+    Page("task list, claimed walk-in", "/pendaftaran/", given=claiming("done")),
+    # Waves: the applicant's status and joining; the PMO's wave screens.
+    Page("task list, wave open", "/pendaftaran/", given=with_wave(SENT)),
+    Page("join a wave", "/pendaftaran/gelombang", given=with_wave(SENT)),
+    Page("join a wave, error", "/pendaftaran/gelombang", method="POST", form={}, given=with_wave(SENT)),
+    Page("task list, wave joined", "/pendaftaran/", given=with_wave(SENT, joined=True)),
+    Page("pmo: waves", "/pmo/gelombang", given=with_wave(staff_signed_in("pmo"), closed=True)),
+    Page("pmo: new wave", "/pmo/gelombang/baru", given=staff_signed_in("pmo")),
+    Page("pmo: new wave, errors", "/pmo/gelombang/baru", method="POST", form={"number": "x"},
+         given=staff_signed_in("pmo")),
+    Page("pmo: wave, 38 provinces", "/pmo/gelombang/1", given=with_wave(staff_signed_in("pmo"), closed=True)),
+    Page("pmo: wave results", "/pmo/gelombang/1/hasil", given=with_wave(staff_signed_in("pmo"), closed=True)),
 ]
 
 
@@ -255,8 +508,9 @@ def visits(app, make_account, sms):
             client.set_cookie("lang", lang)
             if page.given:
                 page.given(client, f"page{n}-{lang}@contoh.id", make_account, sms)
-            response = client.open(page.path, method=page.method, data=page.form or None,
-                                   headers=BROWSER_ENCODINGS)
+            # A path may name rows the `given` made: "/petugas/meja/batch/{batch}" (client.ids has them).
+            path = page.path.format(**getattr(client, "ids", {}))
+            response = client.open(path, method=page.method, data=page.form or None, headers=BROWSER_ENCODINGS)
             wire, html = received(response)
             assert response.status_code == page.status, f"{page.name} ({lang}): {response.status_code}"
             assert response.mimetype == "text/html", f"{page.name} ({lang}): {response.mimetype}"
