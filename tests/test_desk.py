@@ -151,6 +151,7 @@ def test_region_lists_refine_with_and_without_htmx(desk):
     data = {"ktp_address-province": "32", "action": "region-ktp", "full_name": "Siti"}
     fragment = desk.post("/petugas/meja/baru", data=data, headers={"HX-Request": "true"}).get_data(as_text=True)
     assert "<html" not in fragment and 'id="ktp_address-regency"' in fragment and "error-message" not in fragment
+    assert "autofocus" not in fragment  # htmx keeps the focus on the list just changed
     page = desk.post("/petugas/meja/baru", data=data).get_data(as_text=True)
     assert 'id="ktp_address-regency"' in page and 'value="Siti"' in page and "error-message" not in page
     assert re.search(r'id="ktp_address-regency"[^>]*autofocus|autofocus[^>]*id="ktp_address-regency"', page)
@@ -260,3 +261,10 @@ def test_seed_demo_puts_walkins_in_the_open_batch(app, runner):
         records = list(Application.select().where(Application.channel == "walkin"))
         assert len(records) == 3 and {r.status for r in records} == {"entered"}
         assert {Batch.get_by_id(r.batch_id).status for r in records} == {"open"}
+
+
+def test_check_fragment_never_takes_the_focus(desk):
+    """htmx focuses an autofocus element it swaps in; the officer is typing the next box by then."""
+    fragment = desk.post("/petugas/meja/baru?fragment=nik", data={"nik": nik(5)}, headers={"HX-Request": "true"})
+    assert "autofocus" not in fragment.get_data(as_text=True)
+    assert "autofocus" in desk.get("/petugas/meja/baru").get_data(as_text=True)

@@ -10,6 +10,7 @@ from portal.models import Application
 from portal.rendering import render_block, render_page
 from portal.rules.nik import check_kk, check_nik
 from portal.rules.phone import check_mobile
+from portal.rules.reference import normalise
 from portal.services import intake
 
 TEMPLATE = "desk/walkin_form.html"
@@ -52,11 +53,12 @@ def entry_page(form, record=None):
         if check == "nik" and not field.errors:
             form.nik_check = check_nik(form.nik.data)
         found = findings_for(form, record) if not field.errors else {}
-        return render_block(TEMPLATE, f"check_{check}", found=found, **context)
+        # No autofocus in a fragment: htmx would pull the focus back while the officer types on.
+        return render_block(TEMPLATE, f"check_{check}", found=found, checking=True, **context)
     if kind:
         # Only the lists changed: what was typed is shown again, unchecked.
         if is_partial():
-            return render_block(TEMPLATE, f"region_{kind}", found={}, **context)
+            return render_block(TEMPLATE, f"region_{kind}", found={}, checking=True, **context)
         return render_page(TEMPLATE, found={}, **context)
     if request.method == "POST" and form.validate_on_submit():
         try:
@@ -83,6 +85,8 @@ def walkin_new():
 
 def own_record(reference):
     """A walk-in of the signed-in officer's office by reference; 404 for anything else."""
+    if normalise(reference) != reference:  # not a reference as the portal writes them: nothing to look up
+        abort(404)
     record = Application.get_or_none(Application.reference == reference, Application.channel == intake.WALKIN)
     if record is None or record.office_id != actor().office_id:
         abort(404)
