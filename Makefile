@@ -8,9 +8,9 @@ PORT ?= 5000
 # Where links in emails and SMS lead; written once into instance/config.py, which is where to change it.
 BASE_URL ?= http://$(HOST):$(PORT)
 
-.PHONY: run test setup base-url translations messages vnu clean
+.PHONY: run test setup base-url translations messages vnu clean assets
 
-run: $(VENV)/.run translations base-url
+run: $(VENV)/.run translations assets base-url
 	$(FLASK) init-db
 	$(FLASK) seed-demo
 	@echo "Portal: http://$(HOST):$(PORT)  (emails are printed here; Ctrl+C stops)"
@@ -19,7 +19,7 @@ run: $(VENV)/.run translations base-url
 	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers 1 --threads 8 --access-logfile - wsgi:app
 
 # tests/test_html.py runs the W3C Nu HTML checker from .ci/node_modules when `make vnu` has put it there.
-test: $(VENV)/.dev translations
+test: $(VENV)/.dev translations assets
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # The Nu HTML checker (npm package vnu-jar, pinned in .ci/package-lock.json); it runs on the machine's Java.
@@ -27,7 +27,7 @@ test: $(VENV)/.dev translations
 vnu:
 	npm ci --prefix .ci --ignore-scripts --no-audit --no-fund --loglevel=error
 
-setup: $(VENV)/.run translations base-url
+setup: $(VENV)/.run translations assets base-url
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,13 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
 translations: $(VENV)/.run
 	$(BIN)/pybabel compile --statistics -d portal/translations
 
+# Static files as browsers get them: content-hashed copies in instance/static with .br and .gz beside them
+# (portal/assets.py); build output like the catalogs, never committed.
+assets: instance/static.json
+
+instance/static.json: $(wildcard static/*) portal/assets.py | $(VENV)/.run
+	$(BIN)/python -c "from portal.assets import main; main()"
+
 # After changing user-facing text: extract it and merge it into each catalog, then translate the .po files.
 messages: $(VENV)/.run
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o portal/translations/messages.pot --no-location --sort-output portal templates
@@ -61,4 +68,4 @@ base-url: instance/config.py
 	  echo "BASE_URL = $(BASE_URL) written to instance/config.py (links in emails and SMS lead there)"; }
 
 clean:
-	rm -rf $(VENV) instance/portal.db* instance/huey.db*
+	rm -rf $(VENV) instance/portal.db* instance/huey.db* instance/static instance/static.json

@@ -1,15 +1,14 @@
 """The Prakerja registration portal: application factory."""
 
-import hashlib
 import os
 
 from flask import Flask, current_app, request
 from flask_babel import get_locale
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from portal import database, logs, outbox, rendering, sessions
+from portal import assets, database, logs, outbox, rendering, sessions
 from portal.errors import register_error_handlers
-from portal.extensions import babel, csrf, limiter, login_manager, mail
+from portal.extensions import babel, compress, csrf, limiter, login_manager, mail
 from portal.htmx import add_vary, layout
 from portal.jobs import huey
 from portal.links import base_url_problem
@@ -26,7 +25,7 @@ def create_app(test_config=None):
         __name__,
         instance_relative_config=True,
         template_folder=os.path.join(ROOT, "templates"),
-        static_folder=os.path.join(ROOT, "static"),
+        static_folder=assets.BUILD,
     )
     app.config.from_object("portal.config")
     app.config.from_pyfile("config.py", silent=True)
@@ -46,6 +45,8 @@ def create_app(test_config=None):
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n if app.config["PROXY_TRUST_HOST"] else 0)
 
     logs.install()
+    # First of the after_request hooks, so it runs last: it compresses the page every other hook finished.
+    compress.init_app(app)
     app.before_request(body_limit)  # before CSRFProtect reads the body
     database.init_app(app)
     outbox.init_app(app)
@@ -62,13 +63,13 @@ def create_app(test_config=None):
 
     app.after_request(secure_headers)
     app.after_request(add_vary)
-    app.url_defaults(fingerprint_static)
-    app.get_send_file_max_age = static_max_age
     app.context_processor(template_globals)
 
     from portal.cli import register_commands
 
     register_commands(app)
+    # Outermost: static files are answered before the app (and its database) is touched.
+    assets.init_app(app)
     return app
 
 
@@ -78,6 +79,8 @@ def register_blueprints(app):
     from portal.admin import views  # noqa: F401
     from portal.applicant import ktp_views, personal_views, phone_views, photo_views, review_views, tasks_views  # noqa: F401
     from portal.auth.views import bp as auth_bp
+    from portal.main import village_views  # noqa: F401
+    from portal.desk import batch_views, document_views  # noqa: F401
     from portal.main.views import bp as main_bp
     from portal.desk import dispute_views, phone_views, record_views, walkin_views  # noqa: F401
     from portal.staff import home_views, setup_views, signin_views  # noqa: F401
@@ -124,25 +127,6 @@ def select_locale():
     if chosen in languages:
         return chosen
     return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
-
-
-_static_hashes = {}
-
-
-def fingerprint_static(endpoint, values):
-    """Add a content hash to static URLs so browsers may cache the files for a year."""
-    if endpoint != "static" or "filename" not in values:
-        return
-    filename = values["filename"]
-    if filename not in _static_hashes:
-        with current_app.open_resource(os.path.join(current_app.static_folder, filename), "rb") as fh:
-            _static_hashes[filename] = hashlib.sha256(fh.read()).hexdigest()[:10]
-    values["v"] = _static_hashes[filename]
-
-
-def static_max_age(filename):
-    """A year for fingerprinted URLs (the content cannot change under them), revalidate otherwise."""
-    return 365 * 24 * 3600 if request.args.get("v") else None
 
 
 def template_globals():

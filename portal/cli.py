@@ -6,6 +6,7 @@ import click
 from flask.cli import with_appcontext
 
 from portal.models import Account, Application, utcnow
+from portal.rules import regions
 from portal.services import applications
 from portal.services.passwords import hash_password
 from portal.staff.cli import audit_cli, echo_demo_staff, seed_demo_staff, staff_cli
@@ -42,8 +43,50 @@ def seed_demo_command():
         click.echo(f"  applicant  {email:<20} {name:<16} {state}")
     office = seed_demo_staff(DEMO_PASSWORD)
     echo_demo_staff(DEMO_PASSWORD)
+    seed_demo_closed_batch(office)
     seed_demo_walkins(office)
 
+
+# Walk-ins of the demo office's closed batch: (name, sex, birth date, village in Kabupaten Bogor, education,
+# employment). NIKs are built from these as a real NIK is: region, birth date (day + 40 for women), serial.
+DEMO_CLOSED_WALKINS = [
+    ("Siti Nurhaliza", "P", date(1995, 3, 14), "32.01.01.1006", "sma", "laid_off"),
+    ("Ahmad Fauzi", "L", date(1988, 7, 2), "32.01.01.1011", "smp", "job_seeker"),
+    ("Yuni Kartika", "P", date(2000, 11, 23), "32.01.01.1010", "diploma", "sent_home"),
+    ("Rudi Hartono", "L", date(1992, 1, 30), "32.01.01.1006", "sma", "informal"),
+    ("Lilis Suryani", "P", date(1985, 5, 9), "32.01.02.2002", "sd", "micro_business"),
+]
+
+
+def seed_demo_closed_batch(office):
+    """A batch of the demo office keyed by its officer and closed by its supervisor, so the ministry's
+    screens have something to review; once only. Run it before any open-batch demo walk-ins are seeded."""
+    from portal.models import Address, Batch
+    from portal.rules.reference import new_reference
+    from portal.services import batches
+
+    if Batch.select().where(Batch.office == office, Batch.status != batches.OPEN).exists():
+        return
+    officer = Account.by_email("petugas@contoh.id")
+    supervisor = Account.by_email("penyelia@contoh.id")
+    batch = batches.open_batch(office)
+    for n, (name, sex, born, village, education, employment) in enumerate(DEMO_CLOSED_WALKINS, start=1):
+        day = born.day + (40 if sex == "P" else 0)
+        nik = f"{village[:8].replace('.', '')}{day:02d}{born.month:02d}{born.year % 100:02d}{9000 + n:04d}"
+        if Application.get_or_none(Application.nik == nik):
+            continue
+        record = Application.create(
+            channel="walkin", status="entered", office=office, entered_by=officer, batch=batch,
+            reference=new_reference(), nik=nik, birth_date=born, kk_number=f"320101{born.year}{n:06d}", sex=sex,
+            ktp_confirmed=True, full_name=name, birth_place="Bogor", domicile_same=True, education=education,
+            employment=employment, not_in_education=True, not_excluded=True, aid="none", training_field="digital",
+            phone=f"+6281390{n:06d}", ktp_seen=True, statement_signed=True, submitted_at=utcnow(),
+        )
+        Address.create(application=record, kind="ktp", region_code=village, street=f"Kp. Babakan RT {n:03d}",
+                       rt=f"{n:03d}", rw="004", postal_code=regions.postal_code(village) or "")
+    closed = batches.close(batch, supervisor)
+    click.echo(f"\nDemo office batch {closed.number} closed by {supervisor.full_name}: {closed.record_count} "
+               f"walk-ins, {closed.document_number}, SHA-256 {closed.manifest_sha256}")
 
 # Three paper forms keyed at the demo office's desk: (NIK, birth date, name, birthplace, village, street, education,
 # employment, training). Women born on day D have D + 40 in the NIK.
@@ -59,6 +102,7 @@ DEMO_WALKINS = [
 
 def seed_demo_walkins(office):
     """A few walk-ins in the demo office's open batch, keyed by the demo officer (skipped if already there)."""
+    from portal.services.batches import open_batch
     from portal.services.intake import create_walkin
 
     officer = Account.by_email("petugas@contoh.id")
@@ -73,8 +117,8 @@ def seed_demo_walkins(office):
             "not_excluded": True, "aid": ["none"] if n else ["blt_village"], "training_field": training,
             "ktp_seen": True, "statement_signed": n != 2,
         }, officer, ip="127.0.0.1")
-    count = Application.select().where(Application.office == office, Application.channel == "walkin").count()
-    click.echo(f"Walk-ins at {office.name}: {count} (desk: /petugas/meja as petugas@contoh.id)")
+    count = Application.select().where(Application.batch == open_batch(office)).count()
+    click.echo(f"Walk-ins in the open batch at {office.name}: {count} (desk: /petugas/meja as petugas@contoh.id)")
 
 
 def register_commands(app):

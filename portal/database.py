@@ -10,6 +10,7 @@ from playhouse.migrations import Runner
 from werkzeug.routing import IntegerConverter
 
 from portal.models import db
+from portal.services import villages
 
 MIGRATIONS_DIR = os.path.join(os.path.dirname(os.path.dirname(__file__)), "migrations")
 SQLITE_PRAGMAS = {"journal_mode": "wal", "foreign_keys": 1, "cache_size": -16000, "busy_timeout": 5000}
@@ -56,7 +57,10 @@ def migrate():
 @click.command("init-db")
 @with_appcontext
 def init_db_command():
-    """Create or upgrade the schema by applying pending migrations."""
+    """Create or upgrade the schema by applying pending migrations, then fill the village reference table."""
     applied = migrate()
     click.echo(f"Applied: {', '.join(applied)}" if applied else "Schema is up to date.")
     current_app.logger.info("migrations applied: %s", applied)
+    with db.connection_context():
+        loaded = villages.load()
+    click.echo(f"Villages loaded: {loaded:,}" if loaded else "Villages are up to date.")

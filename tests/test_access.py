@@ -21,6 +21,7 @@ import io
 import pytest
 from PIL import Image
 
+from batch_support import close_batch_with_walkins, walkin
 from conftest import PASSWORD
 
 PUBLIC = "public"
@@ -35,6 +36,7 @@ RULES = {
     "static": PUBLIC,
     "main.home": PUBLIC,
     "main.language": PUBLIC,
+    "main.village_search": PUBLIC,  # reference data: the Kemendagri village list
     "main.photo_file": APPLICANT | STAFF,  # its owner, and staff whose work needs photos (roles.PHOTO_ROLES)
     "auth.register": PUBLIC,
     "auth.check_email": PUBLIC,
@@ -75,6 +77,17 @@ RULES = {
     "staff.recovery_codes": STAFF,
     "staff.recovery_codes_new": STAFF,
     "admin.index": frozenset({"admin"}),
+    # The office's batches (officers and supervisors of the office; closing refuses others inside the page).
+    "desk.batch_list": OFFICE,
+    "desk.batch_detail": OFFICE,
+    "desk.batch_close": OFFICE,
+    "desk.batch_recap": OFFICE,
+    "desk.batch_statement": OFFICE,
+    "desk.batch_handover": OFFICE,
+    "desk.batch_csv": OFFICE,
+    "desk.batch_xlsx": OFFICE,
+    "desk.batch_log": OFFICE,
+    "desk.record_log": OFFICE,
     "desk.walkin_list": OFFICE,
     "desk.walkin_new": OFFICE,
     "desk.walkin_detail": OFFICE,
@@ -96,6 +109,10 @@ SAMPLES = {
     "auth.reset": lambda world: {"token": "bukan-token"},
     "applicant.photo_upload": lambda world: {"kind": "ktp"},
     "staff.set_password_link": lambda world: {"token": "bukan-token"},
+    **{f"desk.batch_{name}": lambda world: {"batch_id": world["closed_batch_id"]}
+       for name in ("detail", "recap", "statement", "handover", "csv", "xlsx", "log")},
+    "desk.batch_close": lambda world: {"batch_id": world["open_batch_id"]},
+    "desk.record_log": lambda world: {"application_id": world["walkin_id"]},
     **{f"desk.walkin_{page}": lambda world: {"reference": world["walkin"]}
        for page in ("detail", "edit", "receipt", "statement", "signed", "withdraw", "phone")},
     "desk.dispute_receipt": lambda world: {"dispute_id": world["dispute_id"]},
@@ -104,19 +121,23 @@ SAMPLES = {
 
 @pytest.fixture
 def world(app, make_account, make_staff):
-    """One account per visitor kind, and a photo belonging to the applicant."""
-    from portal.models import Account, Photo
+    """One account per visitor kind, a photo belonging to the applicant, and the office's records."""
+    from portal.models import Account, NikDispute, Photo
     from portal.services.applications import draft_for
+    from portal.services.batches import open_batch
     from portal.storage import storage
 
     from walkin_support import make_walkin
 
     make_account(email="pelamar@contoh.id")
     staff = {role: make_staff(role) for role in sorted(STAFF)}
-    walkin = make_walkin(app, staff["officer"])
     with app.app_context():
-        from portal.models import NikDispute
-
+        # The office's batches: one closed (its documents exist), then an open one with records in it.
+        officer = Account.by_email("officer@kantor.id")
+        closed = close_batch_with_walkins(officer, Account.by_email("supervisor@kantor.id"))
+        walkin_id = walkin(officer).id
+    record = make_walkin(app, staff["officer"])
+    with app.app_context():
         dispute = NikDispute.create(nik="3201014506950099", claimant_name="Sari", contact_phone="+6281234567890",
                                     office=staff["officer"].office_id, recorded_by=staff["officer"].id)
         application = draft_for(Account.by_email("pelamar@contoh.id"))
@@ -125,7 +146,9 @@ def world(app, make_account, make_staff):
         key = storage().save(buffer.getvalue())
         photo = Photo.create(application=application, kind="ktp", image_key=key, thumb_key=key, width=64,
                              height=40, size_bytes=len(buffer.getvalue()))
-    return {"photo_id": photo.id, "walkin": walkin.reference, "dispute_id": dispute.id}
+        open_batch_id = open_batch(officer.office).id
+    return {"photo_id": photo.id, "closed_batch_id": closed.id, "open_batch_id": open_batch_id,
+            "walkin_id": walkin_id, "walkin": record.reference, "dispute_id": dispute.id}
 
 
 def sign_in(app, visitor, staff_login):

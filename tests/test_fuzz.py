@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
 
-from conftest import PASSWORD
+from conftest import PASSWORD, fill_villages
 from portal.extensions import limiter
 from test_budget import applying, logged_in
 
@@ -43,7 +43,7 @@ VISITORS = [
 ]
 # Query parameter names the portal reads, and names that reach url_for's own arguments if passed through.
 QUERY_NAMES = ["next", "dari", "fragment", "v", "kind", "endpoint", "_method", "_external", "_anchor", "_scheme",
-               "code", "token", "photo_id", "variant"]
+               "code", "token", "photo_id", "variant", "q", "pick", "near", "mode", "field", "desa", "desa_q"]
 
 FULL_WIDTH_DIGITS = "０１２３４５６７８９"
 NASTY = ["\x00", "\r\n", "\t", "\x1b[0m", "\u202e", "\ufeff", "\uffff", "１２", "９９９９", "٣", "²", "-1", "0",
@@ -192,6 +192,7 @@ def test_no_input_gives_a_500_or_a_traceback(app, make_account, sms, visitor, pr
     app.config["PROPAGATE_EXCEPTIONS"] = False  # a fault becomes the 500 page and a logged traceback
     limiter.enabled = False  # limits would answer 429 before the input is read; they are tested elsewhere
     email = "fuzz@contoh.id"
+    fill_villages(app)  # the village search answers from the full reference table
     client = app.test_client()
     if prepare:
         prepare(client, email, make_account, sms)

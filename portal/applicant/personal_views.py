@@ -8,7 +8,7 @@ from portal.applicant.steps import carried, next_url, run_step
 from portal.forms.personal import AddressForm, DeclarationsForm, DomicileForm, NameForm, WorkForm
 from portal.htmx import is_partial, see_other
 from portal.rendering import render_block, render_page
-from portal.services import applications
+from portal.services import applications, villages
 
 STEP_ENDPOINTS = {
     "name": "applicant.name",
@@ -38,18 +38,27 @@ def name():
 
 
 def address_step(kind, next_endpoint):
-    """An address page. "Update list" (or htmx on change) saves the region so far and shows the next list."""
+    """An address page. "Update list" (or htmx on change) saves the region so far and shows the next list;
+    "Search" finds villages by name, and choosing one of them fills all four lists (issue 9)."""
     address = g.application.address(kind)
     form = AddressForm(obj=address, data=split_region(address.region_code) if request.method == "GET" else None)
-    refining = request.method == "POST" and request.form.get("action") == "region"
-    form.fill_region_choices(region_changed=refining)
+    chosen = villages.find(request.values.get("desa"))
+    if chosen:
+        form.choose_village(chosen.code)
+    refining = request.method == "POST" and (request.form.get("action") == "region" or chosen is not None)
+    form.fill_region_choices(region_changed=refining or chosen is not None)
+    context = {"kind": kind, "chosen": chosen, "near": near_code(g.application)}
+    if request.method == "POST" and request.form.get("action") == "village":
+        # Nothing is saved: the page comes back with what was typed and the villages found.
+        found = villages.search(request.form.get("desa_q"), near=context["near"])
+        return render_page("applicant/address.html", form=form, application=g.application, found=found, **context)
     if refining:
         # Only the region so far is kept; the other boxes are checked when the applicant presses Continue.
         applications.save_address(g.application, current_user._get_current_object(), kind, form.region_code(),
                                   postal_code=form.postal_code.data)
         if is_partial():
-            return render_block("applicant/address.html", "region", form=form, kind=kind)
-        return render_page("applicant/address.html", form=form, kind=kind, application=g.application)
+            return render_block("applicant/address.html", "region", form=form, oob=True, **context)
+        return render_page("applicant/address.html", form=form, application=g.application, **context)
 
     def save(application, actor, form):
         applications.save_address(
@@ -57,7 +66,13 @@ def address_step(kind, next_endpoint):
             postal_code=form.postal_code.data,
         )
 
-    return run_step(form, "applicant/address.html", save, next_endpoint, kind=kind)
+    return run_step(form, "applicant/address.html", save, next_endpoint, **context)
+
+
+def near_code(application):
+    """The regency the NIK was issued in ("32.01"): its villages come first in a search."""
+    nik = application.nik or ""
+    return f"{nik[:2]}.{nik[2:4]}" if len(nik) >= 4 and nik[:4].isdigit() else ""
 
 
 def split_region(code):

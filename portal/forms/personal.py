@@ -89,6 +89,11 @@ class AddressForm(Form):
     def region_fields(self):
         return [self.province, self.regency, self.district, self.village]
 
+    def choose_village(self, code):
+        """Put a village found by name (PP.KK.CC.DDDD) into the four selects, as if chosen one by one."""
+        for field, value in zip(self.region_fields(), regions.chain(code)):
+            field.data = value
+
     def region_code(self):
         return regions.deepest_valid(self.province.data, self.regency.data, self.district.data, self.village.data)
 
