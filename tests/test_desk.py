@@ -268,3 +268,29 @@ def test_check_fragment_never_takes_the_focus(desk):
     fragment = desk.post("/petugas/meja/baru?fragment=nik", data={"nik": nik(5)}, headers={"HX-Request": "true"})
     assert "autofocus" not in fragment.get_data(as_text=True)
     assert "autofocus" in desk.get("/petugas/meja/baru").get_data(as_text=True)
+
+
+def test_village_found_by_name_fills_the_right_address(desk, villages):
+    """No JavaScript: "Search" under the KTP address lists villages; pressing one fills that address's lists."""
+    typed = form_post(**{"ktp_address-province": None, "ktp_address-regency": None, "ktp_address-district": None,
+                         "ktp_address-village": None, "ktp_address-postal_code": None})
+    page = desk.post("/petugas/meja/baru", data={**typed, "ktp_desa_q": "cirimekar", "action": "village"})
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "error-message" not in html and 'value="Siti Aminah"' in html
+    assert 'value="32.01.01.1011"' in html and 'name="desa_for" value="ktp"' in html
+    chosen = desk.post("/petugas/meja/baru", data={**typed, "desa": "32.01.01.1011", "desa_for": "ktp"})
+    html = chosen.get_data(as_text=True)
+    assert re.search(r'<option (selected value="32.01.01.1011"|value="32.01.01.1011" selected)', html)
+    assert "error-message" not in html
+    # With htmx the button posts to ?adres=domicile and gets that address's lists back, with the choice said.
+    fragment = desk.post("/petugas/meja/baru?adres=domicile", data={**typed, "desa": "32.01.01.1010",
+                                                                   "action": "region"},
+                         headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert "<html" not in fragment and 'id="domicile_address-village"' in fragment
+    assert 'id="desa-domicile-results" data-hx-swap-oob' in fragment
+
+
+def test_enter_in_a_box_saves_rather_than_searching(desk):
+    """Enter in a text box presses the form's first button: an empty village search must not swallow it."""
+    saved = desk.post("/petugas/meja/baru", data={**form_post(), "action": "village", "ktp_desa_q": ""})
+    assert saved.status_code == 303

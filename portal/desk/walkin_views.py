@@ -11,7 +11,7 @@ from portal.rendering import render_block, render_page
 from portal.rules.nik import check_kk, check_nik
 from portal.rules.phone import check_mobile
 from portal.rules.reference import normalise
-from portal.services import intake
+from portal.services import intake, villages
 
 TEMPLATE = "desk/walkin_form.html"
 # The inline checks: which field, and the rule that reads it.
@@ -39,13 +39,44 @@ def findings_for(form, record=None):
                            exclude_id=record.id if record else None)
 
 
+# Each address's village search box (macros/villages.html), by the address it fills.
+SEARCH_BOXES = {"ktp": "ktp_desa_q", "domicile": "dom_desa_q"}
+
+
+def village_chosen(form):
+    """A village picked from a search: (the address it is for, the Village), put into that address's lists."""
+    chosen = villages.find(request.values.get("desa")) if request.method == "POST" else None
+    if chosen is None:
+        return None, None
+    which = request.args.get("adres") or request.form.get("desa_for")
+    which = which if which in SEARCH_BOXES else "ktp"
+    getattr(form, f"{which}_address").form.choose_village(chosen.code)
+    return which, chosen
+
+
+def village_searched():
+    """The address whose "Search" was pressed (no JavaScript) with something typed, else None: an Enter
+    pressed in any other box of the form saves it, as the officer expects."""
+    if request.method != "POST" or request.form.get("action") != "village":
+        return None
+    typed = [which for which, box in SEARCH_BOXES.items() if (request.form.get(box) or "").strip()]
+    return typed[0] if typed else None
+
+
 def entry_page(form, record=None):
-    """Show, refine (region lists), check (htmx fragments) or save the walk-in form: new or a correction."""
+    """Show, refine (region lists), find a village, check (htmx fragments) or save the walk-in form."""
     action = request.form.get("action", "") if request.method == "POST" else ""
     kind = action.removeprefix("region-") if action in ("region-ktp", "region-domicile") else None
+    chosen_for, chosen = village_chosen(form)
+    kind = kind or chosen_for
     form.fill_regions(changed=kind)
-    context = {"form": form, "record": record, "refined": kind,
+    near = f"{form.nik.data[:2]}.{form.nik.data[2:4]}" if (form.nik.data or "")[:4].isdigit() else ""
+    context = {"form": form, "record": record, "refined": kind, "chosen": chosen, "near": near,
                "action_url": url_for(request.endpoint, **request.view_args)}
+    searched = village_searched()
+    if searched:
+        found = villages.search(request.form.get(SEARCH_BOXES[searched]), near=near)
+        return render_page(TEMPLATE, found={}, village_for=searched, found_villages=found, **context)
     check = request.args.get("fragment")
     if request.method == "POST" and is_partial() and check in CHECKS:
         field = form[check]
@@ -58,8 +89,8 @@ def entry_page(form, record=None):
     if kind:
         # Only the lists changed: what was typed is shown again, unchecked.
         if is_partial():
-            return render_block(TEMPLATE, f"region_{kind}", found={}, checking=True, **context)
-        return render_page(TEMPLATE, found={}, **context)
+            return render_block(TEMPLATE, f"region_{kind}", found={}, checking=True, village_for=kind, **context)
+        return render_page(TEMPLATE, found={}, village_for=kind, **context)
     if request.method == "POST" and form.validate_on_submit():
         try:
             if record is None:
