@@ -23,6 +23,8 @@ from PIL import Image
 
 from batch_support import close_batch_with_walkins, walkin
 from conftest import PASSWORD
+from portal.services import selection
+import wave_support
 
 PUBLIC = "public"
 STAFF = frozenset({"officer", "supervisor", "reviewer", "pmo", "admin"})
@@ -67,6 +69,13 @@ RULES = {
     "applicant.phone_resend": APPLICANT,
     "applicant.check": APPLICANT,
     "applicant.submitted": APPLICANT,
+    "applicant.letter": APPLICANT,
+    "applicant.letter_print": APPLICANT,
+    "applicant.letter_upload": APPLICANT,
+    "applicant.letter_image": APPLICANT,  # only the owner's own letters (OBJECT_CASES)
+    "pmo.letter_queue": frozenset({"pmo"}),
+    "pmo.letter_review": frozenset({"pmo"}),
+    "pmo.letter_image": frozenset({"pmo"}),
     "staff.login": PUBLIC,
     "staff.logout": PUBLIC,
     "staff.logged_out": PUBLIC,
@@ -77,6 +86,26 @@ RULES = {
     "staff.recovery_codes": STAFF,
     "staff.recovery_codes_new": STAFF,
     "admin.index": frozenset({"admin"}),
+    "tracking.status_check": PUBLIC,
+    "tracking.claim": PUBLIC,
+    "tracking.claim_code": PUBLIC,
+    "tracking.claim_resend": PUBLIC,
+    "tracking.claim_email_sent": PUBLIC,
+    "tracking.claim_link": PUBLIC,
+    "tracking.claim_account": PUBLIC,
+    "admin.quota_list": frozenset({"admin"}),
+    "admin.quota_edit": frozenset({"admin"}),
+    "desk.returned_list": frozenset({"officer", "supervisor"}),
+    "desk.returned_detail": frozenset({"officer", "supervisor"}),
+    "ministry.batch_list": frozenset({"reviewer"}),
+    "ministry.batch_detail": frozenset({"reviewer"}),
+    "ministry.batch_queue": frozenset({"reviewer"}),
+    "ministry.record_review": frozenset({"reviewer"}),
+    "ministry.bulk_accept": frozenset({"reviewer"}),
+    "ministry.batch_ratify": frozenset({"reviewer"}),
+    "ministry.decree_detail": frozenset({"reviewer"}),
+    "ministry.decree_csv": frozenset({"reviewer"}),
+    "ministry.decree_xlsx": frozenset({"reviewer"}),
     # The office's batches (officers and supervisors of the office; closing refuses others inside the page).
     "desk.batch_list": OFFICE,
     "desk.batch_detail": OFFICE,
@@ -99,6 +128,15 @@ RULES = {
     "desk.walkin_phone": OFFICE,
     "desk.dispute_new": OFFICE,
     "desk.dispute_receipt": OFFICE,
+    "applicant.wave_join": APPLICANT,
+    "pmo.wave_list": frozenset({"pmo"}),
+    "pmo.wave_new": frozenset({"pmo"}),
+    "pmo.wave_detail": frozenset({"pmo"}),
+    "pmo.wave_close": frozenset({"pmo"}),
+    "pmo.wave_walkins": frozenset({"pmo"}),
+    "pmo.wave_select": frozenset({"pmo"}),
+    "pmo.wave_results": frozenset({"pmo"}),
+    "pmo.wave_export": frozenset({"pmo"}),
 }
 
 SAMPLES = {
@@ -108,7 +146,21 @@ SAMPLES = {
     "auth.verify": lambda world: {"token": "bukan-token"},
     "auth.reset": lambda world: {"token": "bukan-token"},
     "applicant.photo_upload": lambda world: {"kind": "ktp"},
+    "applicant.letter_image": lambda world: {"letter_id": world["letter_id"], "variant": "kecil"},
+    "pmo.letter_review": lambda world: {"letter_id": world["letter_id"]},
+    "pmo.letter_image": lambda world: {"letter_id": world["letter_id"], "variant": "kecil"},
     "staff.set_password_link": lambda world: {"token": "bukan-token"},
+    "tracking.claim_link": lambda world: {"token": "bukan-token"},
+    "admin.quota_edit": lambda world: {"quota_id": world["quota_id"]},
+    "desk.returned_detail": lambda world: {"record_id": world["returned_id"]},
+    "ministry.batch_detail": lambda world: {"batch_id": world["batch_id"]},
+    "ministry.batch_queue": lambda world: {"batch_id": world["batch_id"]},
+    "ministry.record_review": lambda world: {"batch_id": world["batch_id"], "record_id": world["record_id"]},
+    "ministry.bulk_accept": lambda world: {"batch_id": world["batch_id"]},
+    "ministry.batch_ratify": lambda world: {"batch_id": world["batch_id"]},
+    "ministry.decree_detail": lambda world: {"decree_id": world["decree_id"]},
+    "ministry.decree_csv": lambda world: {"decree_id": world["decree_id"]},
+    "ministry.decree_xlsx": lambda world: {"decree_id": world["decree_id"]},
     **{f"desk.batch_{name}": lambda world: {"batch_id": world["closed_batch_id"]}
        for name in ("detail", "recap", "statement", "handover", "csv", "xlsx", "log")},
     "desk.batch_close": lambda world: {"batch_id": world["open_batch_id"]},
@@ -116,13 +168,16 @@ SAMPLES = {
     **{f"desk.walkin_{page}": lambda world: {"reference": world["walkin"]}
        for page in ("detail", "edit", "receipt", "statement", "signed", "withdraw", "phone")},
     "desk.dispute_receipt": lambda world: {"dispute_id": world["dispute_id"]},
+    **{f"pmo.wave_{name}": lambda world: {"number": world["wave"]}
+       for name in ("detail", "close", "walkins", "select", "results")},
+    "pmo.wave_export": lambda world: {"number": world["wave"], "kind": "csv"},
 }
 
 
 @pytest.fixture
 def world(app, make_account, make_staff):
-    """One account per visitor kind, a photo belonging to the applicant, and the office's records."""
-    from portal.models import Account, NikDispute, Photo
+    """One account per visitor kind, a photo and a statement letter of the applicant, and the office's records."""
+    from portal.models import Account, NikDispute, Photo, StatementLetter
     from portal.services.applications import draft_for
     from portal.services.batches import open_batch
     from portal.storage import storage
@@ -131,6 +186,8 @@ def world(app, make_account, make_staff):
 
     make_account(email="pelamar@contoh.id")
     staff = {role: make_staff(role) for role in sorted(STAFF)}
+    # Before the desk's open batch below: these close batches of their own.
+    ministry = ministry_world(app)
     with app.app_context():
         # The office's batches: one closed (its documents exist), then an open one with records in it.
         officer = Account.by_email("officer@kantor.id")
@@ -146,9 +203,37 @@ def world(app, make_account, make_staff):
         key = storage().save(buffer.getvalue())
         photo = Photo.create(application=application, kind="ktp", image_key=key, thumb_key=key, width=64,
                              height=40, size_bytes=len(buffer.getvalue()))
+        letter = StatementLetter.create(application=application, image_key=key, thumb_key=key)
         open_batch_id = open_batch(officer.office).id
+        wave = wave_support.past_wave(1, entries=[wave_support.make_application()])
+        selection.run(wave)
     return {"photo_id": photo.id, "closed_batch_id": closed.id, "open_batch_id": open_batch_id,
-            "walkin_id": walkin_id, "walkin": record.reference, "dispute_id": dispute.id}
+            "walkin_id": walkin_id, "walkin": record.reference, "dispute_id": dispute.id, "wave": wave.number,
+            "letter_id": letter.id, **ministry}
+
+
+def ministry_world(app):
+    """A closed batch of another office with one record, a decree over a second batch, a quota, and a record
+    of the officers' office returned to it."""
+    import datetime
+
+    from ministry_support import make_closed_batch
+
+    from portal.models import Account, Application, Quota, Ratification
+
+    batch = make_closed_batch(app, 1, first=0, office_code="DISNAKER-3374")
+    mine = make_closed_batch(app, 1, first=2, office_code="DISNAKER-3201")
+    ratified = make_closed_batch(app, 1, first=1, office_code="DISNAKER-3374")
+    with app.app_context():
+        decree = Ratification.create(batch=ratified, decree_number="KEP.1/2026", decree_date=datetime.date(2026, 11, 20),
+                                     ratified_by=Account.by_email("reviewer@kantor.id"))
+        record = Application.get(Application.batch == batch.id)
+        quota = Quota.create(province_code="32", starts_on=datetime.date(2026, 1, 1),
+                             ends_on=datetime.date(2026, 12, 31), amount=5)
+        returned = Application.get(Application.batch == mine.id)
+        Application.update(status="returned", status_reason="incomplete").where(Application.id == returned.id).execute()
+    return {"batch_id": batch.id, "record_id": record.id, "decree_id": decree.id, "quota_id": quota.id,
+            "returned_id": returned.id}
 
 
 def sign_in(app, visitor, staff_login):
@@ -204,6 +289,13 @@ OBJECT_CASES = [
     ("an applicant cannot see another applicant's photo", "other applicant",
      lambda world: f"/foto/{world['photo_id']}/besar", 404),
     ("the owner sees their photo", "applicant", lambda world: f"/foto/{world['photo_id']}/besar", 200),
+    ("an applicant cannot see another applicant's statement letter", "other applicant",
+     lambda world: f"/pendaftaran/surat-pernyataan/{world['letter_id']}/besar", 404),
+    ("the owner sees their statement letter", "applicant",
+     lambda world: f"/pendaftaran/surat-pernyataan/{world['letter_id']}/besar", 200),
+    ("the PMO sees a statement letter", "pmo", lambda world: f"/pmo/surat/{world['letter_id']}/besar", 200),
+    ("a reviewer cannot see a statement letter", "reviewer", lambda world: f"/pmo/surat/{world['letter_id']}/besar",
+     404),
 ]
 
 

@@ -21,6 +21,8 @@ import brotli
 import pytest
 
 from conftest import PASSWORD, create_staff, fill_villages, sign_in_staff, totp_code
+from walkin_support import walkin as walkin_record
+from ministry_support import signed_in_with_world
 from wizard_support import KTP, STEPS, upload, verify_phone
 
 KB = 1024
@@ -93,6 +95,7 @@ LONGEST_LISTS = [
 BAD_KTP = {"nik": "3201-0145-1290", "birth_date-day": "31", "birth_date-month": "2", "birth_date-year": "1990",
            "kk_number": "12345"}
 COMPLETE = applying(photos=("ktp", "selfie"), phone="verified")
+SENT = applying(photos=("ktp", "selfie"), phone="verified", sent=True)
 
 
 def staff_signed_in(role="officer", colleagues=0):
@@ -204,9 +207,113 @@ def at_the_desk(records=1, dispute=False):
     return given
 
 
+def letter_needed(state=None):
+    """A `given` for the statement letter pages: logged in, sent, not selected in three waves, and the letter
+    `state`: None (none yet), "pending" (its photo uploaded) or "rejected" (with a reason)."""
+
+    def given(client, email, make_account, sms):
+        from portal.models import Account, StatementLetter
+        from letter_support import photographed, thrice_failed
+
+        logged_in(client, email, make_account, sms)
+        with client.application.app_context():
+            # Waves 101-103 (in 2022): the wave pages' own waves 1 and 2 share this database.
+            application = thrice_failed(Account.by_email(email), numbers=(101, 102, 103))
+        if state:
+            assert upload(client, "letter", photographed(), url="/pendaftaran/surat-pernyataan/foto").status_code == 303
+        if state == "rejected":
+            with client.application.app_context():
+                StatementLetter.update(status="rejected", reason="Tanda tangan tidak mengenai meterai.").where(
+                    StatementLetter.application == application.id).execute()
+
+    return given
+
+
+def walkin_in(state, **columns):
+    """A `given` for the public pages: a walk-in record in `state` with reference PK-DEM0-0001 (and, per
+    visit, a fresh NIK and number)."""
+
+    def given(client, email, make_account, sms):
+        from portal.models import Application
+
+        with client.application.app_context():
+            Application.delete().where(Application.reference == "PK-DEM0-0001").execute()
+        walkin_record(client.application, state, reference="PK-DEM0-0001", **columns)
+
+    return given
+
 
 DESK = "/petugas/meja"
 DESK_RECORD = f"{DESK}/data/{DESK_REFERENCE}"
+
+
+def claiming(until):
+    """A `given` for the claim's pages: a confirmed walk-in record found at /klaim (with a number, or only an
+    email address for until="email"), its SMS code entered ("account"), and the account made and logged in
+    ("done")."""
+
+    def given(client, email, make_account, sms):
+        from portal.models import Account
+
+        record = walkin_record(client.application, "confirmed", phone=None if until == "email" else "auto",
+                               email=email if until == "email" else None)
+        response = client.post("/klaim", data={
+            "reference": record.reference, "nik": record.nik, "birth_date-day": "5", "birth_date-month": "12",
+            "birth_date-year": "1990"})
+        assert response.status_code == 303, "the claim did not find the record"
+        if until in ("account", "done"):
+            assert client.post("/klaim/kode", data={"code": sms.last_code(record.phone)}).status_code == 303
+        if until == "done":
+            assert client.post("/klaim/akun", data={"email": email, "password": PASSWORD}).status_code == 303
+            with client.application.app_context():
+                Account.update(email_verified_at=Account.created_at).where(Account.email == email).execute()
+            assert client.post("/masuk", data={"email": email, "password": PASSWORD}).status_code == 303
+
+    return given
+
+
+def pmo_with_letters(count=1):
+    """A `given` for the PMO's letter pages: `count` applicants with a pending letter ("{letter}" the first), and
+    a PMO signed in."""
+
+    def given(client, email, make_account, sms):
+        from portal.models import StatementLetter
+        from portal.storage import storage
+        from wave_support import make_application
+
+        with client.application.app_context():
+            key = storage().save(b"not read by these pages")
+            letters = [StatementLetter.create(application=make_application(), image_key=key, thumb_key=key)
+                       for _ in range(count)]
+        client.ids = {"letter": letters[0].id}
+        staff_signed_in("pmo")(client, email, make_account, sms)
+
+    return given
+
+
+def with_wave(given, joined=False, closed=False):
+    """A `given` followed by an open wave (which the applicant has joined), or wave 1 closed with its results
+    and 37 more provinces' entries, as the PMO's pages show at their fullest."""
+
+    def then(client, email, make_account, sms):
+        from portal.models import Account, Application, Wave
+        from portal.services import selection, waves
+        from wave_support import make_application, open_wave, past_wave
+
+        given(client, email, make_account, sms)
+        with client.application.app_context():
+            if closed and not Wave.get_or_none(Wave.number == 1):  # the visits share one database
+                from portal.rules import regions
+
+                people = [make_application(province=code) for code, _name in regions.options()]
+                selection.run(past_wave(1, quota=20, province_quotas={"32": 2}, entries=people))
+            wave = Wave.get_or_none(Wave.number == 2) or open_wave(number=2)
+            account = Account.get_or_none(Account.email == email)
+            application = account and Application.get_or_none(Application.account == account)
+            if joined and application:
+                waves.enter(wave, application)
+
+    return then
 
 
 @dataclass(frozen=True)
@@ -219,6 +326,34 @@ class Page:
     # Run before the visit: (client, an email address no one else uses, make_account, sms gateway) -> None.
     given: Optional[Callable] = None
 
+
+REVIEWER, OFFICE, ADMIN = (signed_in_with_world(role) for role in ("reviewer", "officer", "admin"))
+DECREE_FORM = {"action": "ratify", "decree_number": "", "decree_date-day": "31", "decree_date-month": "2",
+               "decree_date-year": "2026"}
+QUOTA_FORM = {"province": "", "starts_on-day": "1", "starts_on-month": "1", "starts_on-year": "2026", "amount": "x"}
+# The ministry's review (60 records to decide, a batch ratified with 10 waiting), the desk's returned records,
+# and the administrator's quotas; ids come from tests/ministry_support.review_world.
+MINISTRY_PAGES = [
+    Page("ministry: batches", "/kementerian/", given=REVIEWER),
+    Page("ministry: batch", "/kementerian/batch/{batch}", given=REVIEWER),
+    Page("ministry: tampered batch", "/kementerian/batch/{tampered}", status=409, given=REVIEWER),
+    Page("ministry: queue of 60", "/kementerian/batch/{batch}/antrean", given=REVIEWER),
+    Page("ministry: warnings", "/kementerian/batch/{batch}/antrean?lihat=warnings", given=REVIEWER),
+    Page("ministry: decided", "/kementerian/batch/{ratified}/antrean?lihat=decided", given=REVIEWER),
+    Page("ministry: record", "/kementerian/batch/{batch}/data/{record}", given=REVIEWER),
+    Page("ministry: record, errors", "/kementerian/batch/{batch}/data/{record}", method="POST",
+         form={"decision": "return", "reason": "", "note": ""}, given=REVIEWER),
+    Page("ministry: bulk accept", "/kementerian/batch/{batch}/terima-semua", given=REVIEWER),
+    Page("ministry: ratify", "/kementerian/batch/{ratified}/penetapan", given=REVIEWER),
+    Page("ministry: ratify, errors", "/kementerian/batch/{ratified}/penetapan", method="POST", form=DECREE_FORM,
+         given=REVIEWER),
+    Page("ministry: decree list", "/kementerian/penetapan/{decree}", given=REVIEWER),
+    Page("desk: returned", "/petugas/meja/dikembalikan", given=OFFICE),
+    Page("desk: returned record", "/petugas/meja/dikembalikan/{returned}", given=OFFICE),
+    Page("admin: quotas", "/admin/kuota", given=ADMIN),
+    Page("admin: quotas, errors", "/admin/kuota", method="POST", form=QUOTA_FORM, given=ADMIN),
+    Page("admin: change quota", "/admin/kuota/{quota}", given=ADMIN),
+]
 
 PAGES = [
     Page("home", "/"),
@@ -264,6 +399,12 @@ PAGES = [
     Page("check answers", "/pendaftaran/periksa", given=COMPLETE),
     Page("application sent", "/pendaftaran/terkirim",
          given=applying(photos=("ktp", "selfie"), phone="verified", sent=True)),
+    Page("statement letter needed", "/pendaftaran/surat-pernyataan", given=letter_needed()),
+    Page("statement letter to print", "/pendaftaran/surat-pernyataan/cetak", given=letter_needed()),
+    Page("statement letter pending", "/pendaftaran/surat-pernyataan", given=letter_needed("pending")),
+    Page("statement letter rejected", "/pendaftaran/surat-pernyataan", given=letter_needed("rejected")),
+    Page("statement letter, errors", "/pendaftaran/surat-pernyataan/foto", method="POST", form={},
+         given=letter_needed()),
     Page("village search", "/wilayah/desa"),
     Page("village search: 20 found", f"/wilayah/desa?q=suka&pick={ADDRESS_PAGE}", given=with_villages()),
     Page("village search: none", "/wilayah/desa?q=qqqzzz", given=with_villages()),
@@ -276,6 +417,10 @@ PAGES = [
     Page("staff recovery count", "/petugas/kode-pemulihan", given=staff_signed_in()),
     Page("staff home", "/petugas/beranda", given=staff_signed_in()),
     Page("admin: 60 staff", "/admin/", given=staff_signed_in("admin", colleagues=60)),
+    Page("pmo: 50 letters waiting", "/pmo/surat", given=pmo_with_letters(60)),
+    Page("pmo: a letter", "/pmo/surat/{letter}", given=pmo_with_letters()),
+    Page("pmo: a letter, errors", "/pmo/surat/{letter}", method="POST", form={"decision": "reject"},
+         given=pmo_with_letters()),
     Page("staff signed out", "/petugas/keluar/selesai"),
     # The office's batches and the documents of a closed one ("{batch}": the batch the `given` made).
     Page("batches", "/petugas/meja/batch", given=batch_of(closed=True)),
@@ -305,6 +450,34 @@ PAGES = [
     Page("desk: phone code", f"{DESK_RECORD}/nomor-hp", given=at_the_desk()),
     Page("desk: NIK dispute", f"{DESK}/sengketa-nik", given=at_the_desk(records=0)),
     Page("desk: dispute receipt", f"{DESK}/sengketa-nik/{DESK_DISPUTE}", given=at_the_desk(records=0, dispute=True)),
+    # The public status check and the claim of a walk-in record.
+    Page("status check", "/status"),
+    Page("status check, not found", "/status", method="POST", form={
+        "reference": "PK-ZZZZ-ZZZZ", "birth_date-day": "5", "birth_date-month": "12", "birth_date-year": "1990"}),
+    Page("status check, answer", "/status", method="POST", given=walkin_in("returned", reason="nik_kk"),
+         form={"reference": "PK-DEM0-0001", "birth_date-day": "5", "birth_date-month": "12",
+               "birth_date-year": "1990"}),
+    Page("claim", "/klaim"),
+    Page("claim, not found", "/klaim", method="POST", form={
+        "reference": "PK-ZZZZ-ZZZZ", "nik": "3201014512900001", "birth_date-day": "5", "birth_date-month": "12",
+        "birth_date-year": "1990"}),
+    Page("claim: SMS code", "/klaim/kode", given=claiming("code")),
+    Page("claim: email sent", "/klaim/cek-email", given=claiming("email")),
+    Page("claim: account", "/klaim/akun", given=claiming("account")),
+    Page("claim: bad link", "/klaim/tautan/bukan-token", status=400),
+    Page("task list, claimed walk-in", "/pendaftaran/", given=claiming("done")),
+    # Waves: the applicant's status and joining; the PMO's wave screens.
+    Page("task list, wave open", "/pendaftaran/", given=with_wave(SENT)),
+    Page("join a wave", "/pendaftaran/gelombang", given=with_wave(SENT)),
+    Page("join a wave, error", "/pendaftaran/gelombang", method="POST", form={}, given=with_wave(SENT)),
+    Page("task list, wave joined", "/pendaftaran/", given=with_wave(SENT, joined=True)),
+    Page("pmo: waves", "/pmo/gelombang", given=with_wave(staff_signed_in("pmo"), closed=True)),
+    Page("pmo: new wave", "/pmo/gelombang/baru", given=staff_signed_in("pmo")),
+    Page("pmo: new wave, errors", "/pmo/gelombang/baru", method="POST", form={"number": "x"},
+         given=staff_signed_in("pmo")),
+    Page("pmo: wave, 38 provinces", "/pmo/gelombang/1", given=with_wave(staff_signed_in("pmo"), closed=True)),
+    Page("pmo: wave results", "/pmo/gelombang/1/hasil", given=with_wave(staff_signed_in("pmo"), closed=True)),
+    *MINISTRY_PAGES,
 ]
 
 

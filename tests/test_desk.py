@@ -274,17 +274,16 @@ def test_village_found_by_name_fills_the_right_address(desk, villages):
     """No JavaScript: "Search" under the KTP address lists villages; pressing one fills that address's lists."""
     typed = form_post(**{"ktp_address-province": None, "ktp_address-regency": None, "ktp_address-district": None,
                          "ktp_address-village": None, "ktp_address-postal_code": None})
-    page = desk.post("/petugas/meja/baru", data={**typed, "ktp_desa_q": "cirimekar", "action": "village"})
+    page = desk.post("/petugas/meja/baru", data={**typed, "ktp_desa_q": "cirimekar", "action": "village-ktp"})
     html = page.get_data(as_text=True)
     assert page.status_code == 200 and "error-message" not in html and 'value="Siti Aminah"' in html
-    assert 'value="32.01.01.1011"' in html and 'name="desa_for" value="ktp"' in html
-    chosen = desk.post("/petugas/meja/baru", data={**typed, "desa": "32.01.01.1011", "desa_for": "ktp"})
+    assert 'name="ktp_desa" value="32.01.01.1011"' in html
+    chosen = desk.post("/petugas/meja/baru", data={**typed, "ktp_desa": "32.01.01.1011"})
     html = chosen.get_data(as_text=True)
     assert re.search(r'<option (selected value="32.01.01.1011"|value="32.01.01.1011" selected)', html)
     assert "error-message" not in html
-    # With htmx the button posts to ?adres=domicile and gets that address's lists back, with the choice said.
-    fragment = desk.post("/petugas/meja/baru?adres=domicile", data={**typed, "desa": "32.01.01.1010",
-                                                                   "action": "region"},
+    # With htmx a result button posts action=region-domicile and gets that address's lists back, the choice said.
+    fragment = desk.post("/petugas/meja/baru", data={**typed, "dom_desa": "32.01.01.1010", "action": "region-domicile"},
                          headers={"HX-Request": "true"}).get_data(as_text=True)
     assert "<html" not in fragment and 'id="domicile_address-village"' in fragment
     assert 'id="desa-domicile-results" data-hx-swap-oob' in fragment
@@ -292,5 +291,7 @@ def test_village_found_by_name_fills_the_right_address(desk, villages):
 
 def test_enter_in_a_box_saves_rather_than_searching(desk):
     """Enter in a text box presses the form's first button: an empty village search must not swallow it."""
-    saved = desk.post("/petugas/meja/baru", data={**form_post(), "action": "village", "ktp_desa_q": ""})
-    assert saved.status_code == 303
+    page = desk.get("/petugas/meja/baru").get_data(as_text=True)
+    first_button = re.search(r"<button[^>]*>", page[page.index("<form method=\"post\" action=\"/petugas/meja/baru\""):]).group(0)
+    assert "name=" not in first_button and 'tabindex="-1"' in first_button
+    assert desk.post("/petugas/meja/baru", data=form_post()).status_code == 303

@@ -11,7 +11,10 @@ from portal.services.applications import draft_for
 
 bp = Blueprint("applicant", __name__, url_prefix="/pendaftaran")
 # Wizard pages an applicant may still open after sending: they show answers or the result.
-READ_ONLY_ENDPOINTS = {"applicant.task_list", "applicant.check", "applicant.submitted"}
+READ_ONLY_ENDPOINTS = {"applicant.task_list", "applicant.check", "applicant.submitted", "applicant.wave_join"}
+# The statement letter comes after sending (portal.applicant.letter_views).
+READ_ONLY_ENDPOINTS |= {"applicant.letter", "applicant.letter_print", "applicant.letter_upload",
+                        "applicant.letter_image"}
 
 
 @bp.before_request
@@ -26,6 +29,9 @@ def require_applicant():
 def load_application():
     """Put the applicant's application in g; a redirect when this page would change a sent one, else None."""
     g.application = draft_for(current_user)
+    if g.application.channel == "walkin" and request.endpoint != "applicant.task_list":
+        # A claimed walk-in record: its answers are the office's to change; the task list shows its status.
+        return see_other(url_for(".task_list"))
     if g.application.is_submitted and request.endpoint not in READ_ONLY_ENDPOINTS:
         flash(DomainError.SENT, "info")
         return see_other(url_for(".task_list"))

@@ -39,28 +39,27 @@ def findings_for(form, record=None):
                            exclude_id=record.id if record else None)
 
 
-# Each address's village search box (macros/villages.html), by the address it fills.
-SEARCH_BOXES = {"ktp": "ktp_desa_q", "domicile": "dom_desa_q"}
+# Each address's village search (macros/villages.html): its query box and the name of its result buttons.
+SEARCH_BOXES = {"ktp": ("ktp_desa_q", "ktp_desa"), "domicile": ("dom_desa_q", "dom_desa")}
 
 
 def village_chosen(form):
     """A village picked from a search: (the address it is for, the Village), put into that address's lists."""
-    chosen = villages.find(request.values.get("desa")) if request.method == "POST" else None
-    if chosen is None:
+    if request.method != "POST":
         return None, None
-    which = request.args.get("adres") or request.form.get("desa_for")
-    which = which if which in SEARCH_BOXES else "ktp"
-    getattr(form, f"{which}_address").form.choose_village(chosen.code)
-    return which, chosen
+    for which, (_box, button) in SEARCH_BOXES.items():
+        chosen = villages.find(request.form.get(button))
+        if chosen is not None:
+            getattr(form, f"{which}_address").form.choose_village(chosen.code)
+            return which, chosen
+    return None, None
 
 
 def village_searched():
-    """The address whose "Search" was pressed (no JavaScript) with something typed, else None: an Enter
-    pressed in any other box of the form saves it, as the officer expects."""
-    if request.method != "POST" or request.form.get("action") != "village":
-        return None
-    typed = [which for which, box in SEARCH_BOXES.items() if (request.form.get(box) or "").strip()]
-    return typed[0] if typed else None
+    """The address whose "Search" was pressed (no JavaScript), else None."""
+    action = request.form.get("action", "") if request.method == "POST" else ""
+    which = action.removeprefix("village-")
+    return which if action.startswith("village-") and which in SEARCH_BOXES else None
 
 
 def entry_page(form, record=None):
@@ -75,7 +74,7 @@ def entry_page(form, record=None):
                "action_url": url_for(request.endpoint, **request.view_args)}
     searched = village_searched()
     if searched:
-        found = villages.search(request.form.get(SEARCH_BOXES[searched]), near=near)
+        found = villages.search(request.form.get(SEARCH_BOXES[searched][0]), near=near)
         return render_page(TEMPLATE, found={}, village_for=searched, found_villages=found, **context)
     check = request.args.get("fragment")
     if request.method == "POST" and is_partial() and check in CHECKS:

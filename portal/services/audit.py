@@ -52,6 +52,9 @@ ACTION_LABELS = {
     "application.ratified": _l("Ratified"),
     "application.confirmed": _l("Confirmed as a candidate participant"),
     "application.rejected": _l("Rejected"),
+    "application.claimed": _l("Claimed by its applicant for an online account"),
+    "letter.approved": _l("Statement letter approved"),
+    "letter.rejected": _l("Statement letter rejected"),
     "batch.closed": _l("Batch closed: manifest and document number fixed"),
     "batch.recap_printed": _l("Recap opened for printing"),
     "batch.statement_printed": _l("Statement of data truth opened for printing"),
@@ -63,6 +66,15 @@ ACTION_LABELS = {
     "walkin.phone_code_sent": _l("SMS code sent to the applicant's number"),
     "walkin.phone_verified": _l("Mobile number confirmed at the desk"),
     "nik_dispute.recorded": _l("NIK dispute recorded"),
+    "wave.created": _l("Wave created"),
+    "wave.closed": _l("Wave closed"),
+    "wave.entered": _l("Entered into a wave"),
+    "wave.selected": _l("Wave selection run"),
+    "wave.results_sent": _l("Wave results sent"),
+    "application.waiting": _l("Waiting: over the quota"),
+    "batch.manifest_mismatch": _l("Batch refused: its manifest does not match"),
+    "batch.ratified": _l("Batch ratified (decree)"),
+    "quota.set": _l("Quota set"),
 }
 
 

@@ -5,7 +5,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from portal.rendering import render_page
-from portal.roles import ADMIN, OFFICE_ROLES, ROLE_LABELS, STAFF_ROLES
+from portal.roles import ADMIN, OFFICE_ROLES, PMO, REVIEWER, ROLE_LABELS, STAFF_ROLES
 from portal.services import second_factor
 from portal.staff import bp
 
@@ -13,11 +13,19 @@ from portal.staff import bp
 TOOLS = [
     ("admin.index", _l("Offices and staff"), _l("Who works where, and whether their sign-in is set up."),
      frozenset({ADMIN})),
+    ("pmo.letter_queue", _l("Statement letters"), _l("Approve or reject the letters of applicants not selected "
+                                                      "three times."), frozenset({PMO})),
     ("desk.batch_list", _l("Batches"),
      _l("The office's open batch with each record's check state; closing it (four-eyes rule) and its documents."),
      OFFICE_ROLES),
     ("desk.walkin_list", _l("Walk-in desk"),
      _l("Key walk-ins' paper forms, print receipts, find, correct or withdraw records."), OFFICE_ROLES),
+    ("admin.quota_list", _l("Quotas"), _l("How many walk-ins of each province the ministry may ratify."),
+     frozenset({ADMIN})),
+    ("ministry.batch_list", _l("Batches to review"),
+     _l("Check the closed batches of every office, decide on their records and ratify them."), frozenset({REVIEWER})),
+    ("desk.returned_list", _l("Returned by the ministry"),
+     _l("Records the ministry sent back: correct them and enter them again."), OFFICE_ROLES),
     ("staff.recovery_codes", _l("Recovery codes"), _l("See how many you have left, or make new ones."),
      STAFF_ROLES),
 ]
