@@ -78,6 +78,7 @@ def register_blueprints(app):
     from portal import admin, applicant, desk, ministry, pmo, staff, tracking
     from portal.admin import views  # noqa: F401
     from portal.applicant import ktp_views, personal_views, phone_views, photo_views, review_views, tasks_views  # noqa: F401
+    from portal.applicant import letter_views  # noqa: F401
     from portal.applicant import wave_views  # noqa: F401
     from portal.pmo import wave_views as pmo_wave_views  # noqa: F401
     from portal.auth.views import bp as auth_bp
@@ -85,6 +86,7 @@ def register_blueprints(app):
     from portal.desk import batch_views, document_views  # noqa: F401
     from portal.main.views import bp as main_bp
     from portal.desk import dispute_views, phone_views, record_views, walkin_views  # noqa: F401
+    from portal.pmo import letter_views as pmo_letter_views  # noqa: F401
     from portal.staff import home_views, setup_views, signin_views  # noqa: F401
     from portal.tracking import claim_views, status_views  # noqa: F401
 

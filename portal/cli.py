@@ -49,6 +49,7 @@ def seed_demo_command():
     click.echo("Waves: wave 1 closed with results, wave 2 open. Applicants (same password):")
     for email, name, _nik, _kk, _aid, about in DEMO_WAVE_PEOPLE:
         click.echo(f"  applicant  {email:<20} {name:<16} {about}")
+    seed_demo_letters(password_hash)
 
 
 # Walk-ins of the demo office's closed batch: (name, sex, birth date, village in Kabupaten Bogor, education,
@@ -196,3 +197,63 @@ def _demo_sent(account, name, nik, kk, aid, reference):
     region = f"{nik[0:2]}.{nik[2:4]}.{nik[4:6]}.2001"
     Address.insert(application=application.id, kind="ktp", region_code=region, street="Jl. Melati 5").on_conflict_ignore().execute()
     return Application.get_by_id(application.id)
+
+
+# Not selected in three waves; her signed statement letter waits in the PMO's queue.
+DEMO_LETTER_PERSON = ("rina@contoh.id", "Rina Marlina", "3201014507950004", "3201010101950004", "PK-CNTH-0004")
+
+
+def seed_demo_letters(password_hash):
+    """Rina, not selected in three closed waves, with her statement letter pending in the PMO's queue (once).
+
+    Her three waves are made here, a month apart in 2025, numbered after the waves already seeded (wave numbers
+    are unique and the wave seed takes 1 and 2).
+    """
+    from datetime import datetime, timedelta
+
+    from peewee import fn
+
+    from portal.models import Address, Application, Wave
+    from portal.services import letters, selection, waves
+
+    email, name, nik, kk, reference = DEMO_LETTER_PERSON
+    if Account.by_email(email) is None:
+        account = Account.create(email=email, full_name=name, password_hash=password_hash, email_verified_at=utcnow())
+        application = Application.create(
+            account=account, channel="online", status="submitted", reference=reference, nik=nik, kk_number=kk,
+            full_name=name, birth_date=date(1995, 7, 5), sex="P", ktp_confirmed=True, birth_place="Bogor",
+            domicile_same=True, education="sma", employment="laid_off", not_in_education=True, not_excluded=True,
+            aid="none", training_field="digital", submitted_at=utcnow())
+        Address.create(application=application, kind="ktp", region_code="32.01.01.1006", street="Jl. Kenanga 7",
+                       rt="002", rw="005")
+        first = (Wave.select(fn.MAX(Wave.number)).scalar() or 0) + 1
+        for n in range(3):
+            opens = datetime(2025, 3, 1) + timedelta(days=30 * n)
+            wave = waves.create(None, first + n, opens, opens + timedelta(days=7), 0)
+            waves.enter(wave, application, now=opens + timedelta(hours=1))
+            selection.run(wave, notify=False)
+        letters.save_letter(application, _demo_letter_photo(name, nik, reference))
+    click.echo(f"Statement letter: applicant {email} ({name}), not selected three times, letter waiting for the PMO")
+
+
+def _demo_letter_photo(name, nik, reference):
+    """A photo-like JPEG of a signed statement letter lying on a table."""
+    import io
+
+    from PIL import Image, ImageDraw, ImageFilter, ImageFont
+
+    photo = Image.new("RGB", (1200, 1600), (120, 96, 72))
+    draw = ImageDraw.Draw(photo)
+    draw.rectangle((110, 130, 1090, 1500), fill=(245, 245, 238))
+    font = ImageFont.load_default(size=30)
+    lines = ["SURAT PERNYATAAN", "", "Yang bertanda tangan di bawah ini:", f"Nama: {name}", f"NIK: {nik}",
+             f"Nomor pendaftaran: {reference}", "", "menyatakan bahwa saya telah 3 kali tidak lolos seleksi,",
+             "data yang saya berikan benar, dan saya ingin mengikuti", "seleksi gelombang berikutnya."]
+    for n, line in enumerate(lines):
+        draw.text((190 if n else 460, 220 + 52 * n), line, fill=(25, 25, 30), font=font)
+    draw.rectangle((640, 900, 860, 1040), fill=(205, 175, 195), outline=(120, 60, 90), width=3)
+    draw.line([(600 + 14 * i, 970 + (37 * i) % 60 - 30) for i in range(24)], fill=(20, 30, 110), width=4)
+    draw.text((640, 1100), name, fill=(25, 25, 30), font=font)
+    out = io.BytesIO()
+    photo.rotate(2, fillcolor=(120, 96, 72)).filter(ImageFilter.SMOOTH).save(out, "JPEG", quality=85)
+    return out.getvalue()

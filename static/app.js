@@ -79,11 +79,12 @@
 
   // Long side 1024 px, JPEG 0.6: a 4 MB camera photo of a KTP goes up in about 110 KB (20 s at 100 kbit/s)
   // and its NIK still reads back by OCR (tests/test_photo_sizes.py measures both in Chromium).
+  // A form may ask for a longer side (data-shrink="1600"): a whole A4 letter has smaller print than a KTP.
   const SHRINK_SIDE = 1024;
   const SHRINK_QUALITY = 0.6;
-  async function shrink(file) {
+  async function shrink(file, side) {
     const bitmap = await createImageBitmap(file, { imageOrientation: 'from-image' });
-    const scale = Math.min(1, SHRINK_SIDE / Math.max(bitmap.width, bitmap.height));
+    const scale = Math.min(1, (side || SHRINK_SIDE) / Math.max(bitmap.width, bitmap.height));
     const canvas = document.createElement('canvas');
     canvas.width = Math.round(bitmap.width * scale);
     canvas.height = Math.round(bitmap.height * scale);
@@ -114,7 +115,7 @@
     button.disabled = true;
     status.textContent = form.dataset.preparing;
     try {
-      const small = await shrink(file);
+      const small = await shrink(file, Number(form.dataset.shrink));
       if (small && small.size < file.size) data.set(input.name, small, 'foto.jpg');
     } catch (error) {
       // The browser cannot decode it (HEIC on some phones): send the original; the server decides.

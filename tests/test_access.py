@@ -24,7 +24,7 @@ from PIL import Image
 from batch_support import close_batch_with_walkins, walkin
 from conftest import PASSWORD
 from portal.services import selection
-from tests import wave_support
+import wave_support
 
 PUBLIC = "public"
 STAFF = frozenset({"officer", "supervisor", "reviewer", "pmo", "admin"})
@@ -69,6 +69,13 @@ RULES = {
     "applicant.phone_resend": APPLICANT,
     "applicant.check": APPLICANT,
     "applicant.submitted": APPLICANT,
+    "applicant.letter": APPLICANT,
+    "applicant.letter_print": APPLICANT,
+    "applicant.letter_upload": APPLICANT,
+    "applicant.letter_image": APPLICANT,  # only the owner's own letters (OBJECT_CASES)
+    "pmo.letter_queue": frozenset({"pmo"}),
+    "pmo.letter_review": frozenset({"pmo"}),
+    "pmo.letter_image": frozenset({"pmo"}),
     "staff.login": PUBLIC,
     "staff.logout": PUBLIC,
     "staff.logged_out": PUBLIC,
@@ -126,6 +133,9 @@ SAMPLES = {
     "auth.verify": lambda world: {"token": "bukan-token"},
     "auth.reset": lambda world: {"token": "bukan-token"},
     "applicant.photo_upload": lambda world: {"kind": "ktp"},
+    "applicant.letter_image": lambda world: {"letter_id": world["letter_id"], "variant": "kecil"},
+    "pmo.letter_review": lambda world: {"letter_id": world["letter_id"]},
+    "pmo.letter_image": lambda world: {"letter_id": world["letter_id"], "variant": "kecil"},
     "staff.set_password_link": lambda world: {"token": "bukan-token"},
     "tracking.claim_link": lambda world: {"token": "bukan-token"},
     **{f"desk.batch_{name}": lambda world: {"batch_id": world["closed_batch_id"]}
@@ -143,8 +153,8 @@ SAMPLES = {
 
 @pytest.fixture
 def world(app, make_account, make_staff):
-    """One account per visitor kind, a photo belonging to the applicant, and the office's records."""
-    from portal.models import Account, NikDispute, Photo
+    """One account per visitor kind, a photo and a statement letter of the applicant, and the office's records."""
+    from portal.models import Account, NikDispute, Photo, StatementLetter
     from portal.services.applications import draft_for
     from portal.services.batches import open_batch
     from portal.storage import storage
@@ -168,11 +178,13 @@ def world(app, make_account, make_staff):
         key = storage().save(buffer.getvalue())
         photo = Photo.create(application=application, kind="ktp", image_key=key, thumb_key=key, width=64,
                              height=40, size_bytes=len(buffer.getvalue()))
+        letter = StatementLetter.create(application=application, image_key=key, thumb_key=key)
         open_batch_id = open_batch(officer.office).id
         wave = wave_support.past_wave(1, entries=[wave_support.make_application()])
         selection.run(wave)
     return {"photo_id": photo.id, "closed_batch_id": closed.id, "open_batch_id": open_batch_id,
-            "walkin_id": walkin_id, "walkin": record.reference, "dispute_id": dispute.id, "wave": wave.number}
+            "walkin_id": walkin_id, "walkin": record.reference, "dispute_id": dispute.id, "wave": wave.number,
+            "letter_id": letter.id}
 
 
 def sign_in(app, visitor, staff_login):
@@ -228,6 +240,13 @@ OBJECT_CASES = [
     ("an applicant cannot see another applicant's photo", "other applicant",
      lambda world: f"/foto/{world['photo_id']}/besar", 404),
     ("the owner sees their photo", "applicant", lambda world: f"/foto/{world['photo_id']}/besar", 200),
+    ("an applicant cannot see another applicant's statement letter", "other applicant",
+     lambda world: f"/pendaftaran/surat-pernyataan/{world['letter_id']}/besar", 404),
+    ("the owner sees their statement letter", "applicant",
+     lambda world: f"/pendaftaran/surat-pernyataan/{world['letter_id']}/besar", 200),
+    ("the PMO sees a statement letter", "pmo", lambda world: f"/pmo/surat/{world['letter_id']}/besar", 200),
+    ("a reviewer cannot see a statement letter", "reviewer", lambda world: f"/pmo/surat/{world['letter_id']}/besar",
+     404),
 ]
 
 

@@ -206,6 +206,28 @@ def at_the_desk(records=1, dispute=False):
     return given
 
 
+def letter_needed(state=None):
+    """A `given` for the statement letter pages: logged in, sent, not selected in three waves, and the letter
+    `state`: None (none yet), "pending" (its photo uploaded) or "rejected" (with a reason)."""
+
+    def given(client, email, make_account, sms):
+        from portal.models import Account, StatementLetter
+        from letter_support import photographed, thrice_failed
+
+        logged_in(client, email, make_account, sms)
+        with client.application.app_context():
+            # Waves 101-103 (in 2022): the wave pages' own waves 1 and 2 share this database.
+            application = thrice_failed(Account.by_email(email), numbers=(101, 102, 103))
+        if state:
+            assert upload(client, "letter", photographed(), url="/pendaftaran/surat-pernyataan/foto").status_code == 303
+        if state == "rejected":
+            with client.application.app_context():
+                StatementLetter.update(status="rejected", reason="Tanda tangan tidak mengenai meterai.").where(
+                    StatementLetter.application == application.id).execute()
+
+    return given
+
+
 def walkin_in(state, **columns):
     """A `given` for the public pages: a walk-in record in `state` with reference PK-DEM0-0001 (and, per
     visit, a fresh NIK and number)."""
@@ -245,6 +267,25 @@ def claiming(until):
             with client.application.app_context():
                 Account.update(email_verified_at=Account.created_at).where(Account.email == email).execute()
             assert client.post("/masuk", data={"email": email, "password": PASSWORD}).status_code == 303
+
+    return given
+
+
+def pmo_with_letters(count=1):
+    """A `given` for the PMO's letter pages: `count` applicants with a pending letter ("{letter}" the first), and
+    a PMO signed in."""
+
+    def given(client, email, make_account, sms):
+        from portal.models import StatementLetter
+        from portal.storage import storage
+        from wave_support import make_application
+
+        with client.application.app_context():
+            key = storage().save(b"not read by these pages")
+            letters = [StatementLetter.create(application=make_application(), image_key=key, thumb_key=key)
+                       for _ in range(count)]
+        client.ids = {"letter": letters[0].id}
+        staff_signed_in("pmo")(client, email, make_account, sms)
 
     return given
 
@@ -329,6 +370,12 @@ PAGES = [
     Page("check answers", "/pendaftaran/periksa", given=COMPLETE),
     Page("application sent", "/pendaftaran/terkirim",
          given=applying(photos=("ktp", "selfie"), phone="verified", sent=True)),
+    Page("statement letter needed", "/pendaftaran/surat-pernyataan", given=letter_needed()),
+    Page("statement letter to print", "/pendaftaran/surat-pernyataan/cetak", given=letter_needed()),
+    Page("statement letter pending", "/pendaftaran/surat-pernyataan", given=letter_needed("pending")),
+    Page("statement letter rejected", "/pendaftaran/surat-pernyataan", given=letter_needed("rejected")),
+    Page("statement letter, errors", "/pendaftaran/surat-pernyataan/foto", method="POST", form={},
+         given=letter_needed()),
     Page("village search", "/wilayah/desa"),
     Page("village search: 20 found", f"/wilayah/desa?q=suka&pick={ADDRESS_PAGE}", given=with_villages()),
     Page("village search: none", "/wilayah/desa?q=qqqzzz", given=with_villages()),
@@ -341,6 +388,10 @@ PAGES = [
     Page("staff recovery count", "/petugas/kode-pemulihan", given=staff_signed_in()),
     Page("staff home", "/petugas/beranda", given=staff_signed_in()),
     Page("admin: 60 staff", "/admin/", given=staff_signed_in("admin", colleagues=60)),
+    Page("pmo: 50 letters waiting", "/pmo/surat", given=pmo_with_letters(60)),
+    Page("pmo: a letter", "/pmo/surat/{letter}", given=pmo_with_letters()),
+    Page("pmo: a letter, errors", "/pmo/surat/{letter}", method="POST", form={"decision": "reject"},
+         given=pmo_with_letters()),
     Page("staff signed out", "/petugas/keluar/selesai"),
     # The office's batches and the documents of a closed one ("{batch}": the batch the `given` made).
     Page("batches", "/petugas/meja/batch", given=batch_of(closed=True)),

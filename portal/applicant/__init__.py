@@ -12,6 +12,9 @@ from portal.services.applications import draft_for
 bp = Blueprint("applicant", __name__, url_prefix="/pendaftaran")
 # Wizard pages an applicant may still open after sending: they show answers or the result.
 READ_ONLY_ENDPOINTS = {"applicant.task_list", "applicant.check", "applicant.submitted", "applicant.wave_join"}
+# The statement letter comes after sending (portal.applicant.letter_views).
+READ_ONLY_ENDPOINTS |= {"applicant.letter", "applicant.letter_print", "applicant.letter_upload",
+                        "applicant.letter_image"}
 
 
 @bp.before_request

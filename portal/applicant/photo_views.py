@@ -61,11 +61,16 @@ def upload_too_large(error):
     """
     kind = (request.view_args or {}).get("kind")
     applicant = current_user.is_authenticated and current_user.role == APPLICANT
-    if request.endpoint != "applicant.photo_upload" or kind not in KINDS or not applicant:
+    letter = request.endpoint == "applicant.letter_upload"  # the signed statement letter's photo
+    if not applicant or not (letter or (request.endpoint == "applicant.photo_upload" and kind in KINDS)):
         return render_error(error)
     sent = load_application()
     if sent is not None:
         return sent
+    if letter:
+        from portal.applicant.letter_views import letter_too_large
+
+        return letter_too_large()
     form = PhotoForm(prefix=kind, formdata=None)  # the body cannot be read: it is over the limit
     form.photo.errors = [PROBLEMS["too_large"]]
     return photos_page(failed=form, status=413)

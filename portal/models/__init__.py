@@ -17,6 +17,6 @@ ALL_MODELS = [Office, Account, EmailLog, Batch, Application, Address, Photo, Otp
               StatementLetter]
 
 __all__ = ["ALL_MODELS", "OFFICE_KINDS", "REFERENCE_MODELS", "Account", "Address", "Application", "AuditEntry",
-           "BaseModel", "Batch", "EmailLog", "LoginSession", "NikDispute", "Office", "OtpCode", "OutboxMessage", "Photo",
-           "RecoveryCode", "SecondFactor", "SmsLog", "StatementLetter", "Village", "VillageKey", "Wave", "WaveEntry",
-           "WaveQuota", "db", "utcnow"]
+           "BaseModel", "Batch", "EmailLog", "LoginSession", "NikDispute", "Office", "OtpCode", "OutboxMessage",
+           "Photo", "RecoveryCode", "SecondFactor", "SmsLog", "StatementLetter", "Village", "VillageKey", "Wave",
+           "WaveEntry", "WaveQuota", "db", "utcnow"]

@@ -3,7 +3,7 @@
 Times are stored as naive UTC like every other timestamp; screens show them in Asia/Jakarta (WIB).
 """
 
-from peewee import AutoField, CharField, DateTimeField, ForeignKeyField, IntegerField, TextField
+from peewee import SQL, AutoField, CharField, DateTimeField, ForeignKeyField, IntegerField, TextField
 
 from portal.models.accounts import Account
 from portal.models.applications import Application
@@ -86,3 +86,11 @@ class StatementLetter(BaseModel):
 
     class Meta:
         table_name = "statement_letter"
+
+
+# The PMO's queue reads pending letters oldest first; one pending letter per applicant, however many uploads
+# race (migration 0025).
+StatementLetter.add_index(StatementLetter.status, StatementLetter.created_at)
+StatementLetter.add_index(StatementLetter.index(StatementLetter.application, unique=True,
+                                                where=SQL("status = 'pending'"),
+                                                name="statement_letter_one_pending"))

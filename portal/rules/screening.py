@@ -68,7 +68,11 @@ def adult_cutoff(on: date):
 def letter_required(failures, letter_approved):
     """Whether a statement letter must be approved before this person may take part again.
 
-    # TODO(letters): refine (e.g. a letter per three further failures) and keep the SQL in selection in step.
+    `failures` counts the waves whose selection left them "not selected" (quota full; an ineligible outcome is
+    not a failed draw). One approved letter lets them take part in every later wave: the letter declares the
+    data true and the wish to go on, which does not lapse. The one place this is decided: joining
+    (services.waves.letter_needed), the letter pages (services.letters) and screening (`screen` below, and its
+    SQL twin in services.selection.SELECT_SQL, held to the same answers by tests/test_letters.py).
     """
     return failures >= LETTER_AFTER_FAILURES and not letter_approved
 

@@ -53,6 +53,8 @@ ACTION_LABELS = {
     "application.confirmed": _l("Confirmed as a candidate participant"),
     "application.rejected": _l("Rejected"),
     "application.claimed": _l("Claimed by its applicant for an online account"),
+    "letter.approved": _l("Statement letter approved"),
+    "letter.rejected": _l("Statement letter rejected"),
     "batch.closed": _l("Batch closed: manifest and document number fixed"),
     "batch.recap_printed": _l("Recap opened for printing"),
     "batch.statement_printed": _l("Statement of data truth opened for printing"),

@@ -5,7 +5,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from portal.rendering import render_page
-from portal.roles import ADMIN, OFFICE_ROLES, ROLE_LABELS, STAFF_ROLES
+from portal.roles import ADMIN, OFFICE_ROLES, PMO, ROLE_LABELS, STAFF_ROLES
 from portal.services import second_factor
 from portal.staff import bp
 
@@ -13,6 +13,8 @@ from portal.staff import bp
 TOOLS = [
     ("admin.index", _l("Offices and staff"), _l("Who works where, and whether their sign-in is set up."),
      frozenset({ADMIN})),
+    ("pmo.letter_queue", _l("Statement letters"), _l("Approve or reject the letters of applicants not selected "
+                                                      "three times."), frozenset({PMO})),
     ("desk.batch_list", _l("Batches"),
      _l("The office's open batch with each record's check state; closing it (four-eyes rule) and its documents."),
      OFFICE_ROLES),
