@@ -278,7 +278,10 @@ def test_the_audit_log_of_a_record_names_fields_never_values(app, office):
     close_as_supervisor(app, office)
     record = office["records"][0]
     client = signed_in(app, "petugas@kantor.id")
+    detail = client.get(f"/petugas/meja/data/{record.reference}").get_data(as_text=True)
+    assert f'href="/petugas/meja/catatan/{record.id}/riwayat"' in detail
     page = client.get(f"/petugas/meja/catatan/{record.id}/riwayat").get_data(as_text=True)
+    assert "Walk-in entered at the desk" in page and "Rina Petugas" in page
     assert "Batch closed and sent to the ministry" in page and "Hendra Pengawas" in page
     assert record.reference in page
     for value in (record.nik, record.full_name, record.phone, record.kk_number):
