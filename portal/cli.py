@@ -50,6 +50,7 @@ def seed_demo_command():
     for email, name, _nik, _kk, _aid, about in DEMO_WAVE_PEOPLE:
         click.echo(f"  applicant  {email:<20} {name:<16} {about}")
     seed_demo_letters(password_hash)
+    seed_demo_review()
 
 
 # Walk-ins of the demo office's closed batch: (name, sex, birth date, village in Kabupaten Bogor, education,
@@ -125,6 +126,15 @@ def seed_demo_walkins(office):
         }, officer, ip="127.0.0.1")
     count = Application.select().where(Application.batch == open_batch(office)).count()
     click.echo(f"Walk-ins in the open batch at {office.name}: {count} (desk: /petugas/meja as petugas@contoh.id)")
+
+
+def seed_demo_review():
+    """A quota for West Java this year, smaller than the demo batch, so ratifying shows records waiting."""
+    from portal.ministry.demo import seed_demo_quota
+
+    amount = seed_demo_quota("32", 4)
+    click.echo(f"Ministry: review the closed demo batch at /kementerian; West Java's quota this year is {amount}, "
+               "so one record will wait over the quota.")
 
 
 def register_commands(app):

@@ -138,3 +138,7 @@ COMPRESS_BR_LEVEL = 5
 COMPRESS_LEVEL = 6
 COMPRESS_MIMETYPES = ["text/html", "text/plain", "text/csv", "application/json", "application/javascript",
                       "text/css", "image/svg+xml"]
+
+# Rows per page on the ministry's lists (batches, a batch's records, returned records at the desk): at 25
+# rows a page stays well within the 12 KB page budget (DESIGN.md 4).
+REVIEW_PAGE_SIZE = 25

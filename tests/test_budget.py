@@ -22,6 +22,7 @@ import pytest
 
 from conftest import PASSWORD, create_staff, fill_villages, sign_in_staff, totp_code
 from walkin_support import walkin as walkin_record
+from ministry_support import signed_in_with_world
 from wizard_support import KTP, STEPS, upload, verify_phone
 
 KB = 1024
@@ -326,6 +327,34 @@ class Page:
     given: Optional[Callable] = None
 
 
+REVIEWER, OFFICE, ADMIN = (signed_in_with_world(role) for role in ("reviewer", "officer", "admin"))
+DECREE_FORM = {"action": "ratify", "decree_number": "", "decree_date-day": "31", "decree_date-month": "2",
+               "decree_date-year": "2026"}
+QUOTA_FORM = {"province": "", "starts_on-day": "1", "starts_on-month": "1", "starts_on-year": "2026", "amount": "x"}
+# The ministry's review (60 records to decide, a batch ratified with 10 waiting), the desk's returned records,
+# and the administrator's quotas; ids come from tests/ministry_support.review_world.
+MINISTRY_PAGES = [
+    Page("ministry: batches", "/kementerian/", given=REVIEWER),
+    Page("ministry: batch", "/kementerian/batch/{batch}", given=REVIEWER),
+    Page("ministry: tampered batch", "/kementerian/batch/{tampered}", status=409, given=REVIEWER),
+    Page("ministry: queue of 60", "/kementerian/batch/{batch}/antrean", given=REVIEWER),
+    Page("ministry: warnings", "/kementerian/batch/{batch}/antrean?lihat=warnings", given=REVIEWER),
+    Page("ministry: decided", "/kementerian/batch/{ratified}/antrean?lihat=decided", given=REVIEWER),
+    Page("ministry: record", "/kementerian/batch/{batch}/data/{record}", given=REVIEWER),
+    Page("ministry: record, errors", "/kementerian/batch/{batch}/data/{record}", method="POST",
+         form={"decision": "return", "reason": "", "note": ""}, given=REVIEWER),
+    Page("ministry: bulk accept", "/kementerian/batch/{batch}/terima-semua", given=REVIEWER),
+    Page("ministry: ratify", "/kementerian/batch/{ratified}/penetapan", given=REVIEWER),
+    Page("ministry: ratify, errors", "/kementerian/batch/{ratified}/penetapan", method="POST", form=DECREE_FORM,
+         given=REVIEWER),
+    Page("ministry: decree list", "/kementerian/penetapan/{decree}", given=REVIEWER),
+    Page("desk: returned", "/petugas/meja/dikembalikan", given=OFFICE),
+    Page("desk: returned record", "/petugas/meja/dikembalikan/{returned}", given=OFFICE),
+    Page("admin: quotas", "/admin/kuota", given=ADMIN),
+    Page("admin: quotas, errors", "/admin/kuota", method="POST", form=QUOTA_FORM, given=ADMIN),
+    Page("admin: change quota", "/admin/kuota/{quota}", given=ADMIN),
+]
+
 PAGES = [
     Page("home", "/"),
     Page("register", "/daftar"),
@@ -448,6 +477,7 @@ PAGES = [
          given=staff_signed_in("pmo")),
     Page("pmo: wave, 38 provinces", "/pmo/gelombang/1", given=with_wave(staff_signed_in("pmo"), closed=True)),
     Page("pmo: wave results", "/pmo/gelombang/1/hasil", given=with_wave(staff_signed_in("pmo"), closed=True)),
+    *MINISTRY_PAGES,
 ]
 
 

@@ -71,6 +71,10 @@ ACTION_LABELS = {
     "wave.entered": _l("Entered into a wave"),
     "wave.selected": _l("Wave selection run"),
     "wave.results_sent": _l("Wave results sent"),
+    "application.waiting": _l("Waiting: over the quota"),
+    "batch.manifest_mismatch": _l("Batch refused: its manifest does not match"),
+    "batch.ratified": _l("Batch ratified (decree)"),
+    "quota.set": _l("Quota set"),
 }
 
 
