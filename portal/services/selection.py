@@ -232,3 +232,32 @@ def summary(wave):
         counts[result] = counts.get(result, 0) + n
         by_reason[(result, reason)] = by_reason.get((result, reason), 0) + n
     return by_province, by_reason
+
+
+def facts_for(application, before=None):
+    """Screening facts of one application, counted over waves numbered below `before` (all when None): for
+    checking one person with screening.screen(), as the PMO's confirmation of a walk-in does."""
+    earlier = WaveEntry.select(WaveEntry.outcome, Application.kk_number).join(Application).switch(WaveEntry).join(Wave)
+    if before is not None:
+        earlier = earlier.where(Wave.number < before)
+    mine = list(earlier.where(WaveEntry.application == application.id).tuples())
+    kk_selected = 0
+    if application.kk_number:
+        kk_selected = (earlier.where(Application.kk_number == application.kk_number,
+                                     WaveEntry.outcome == "selected").count())
+    return screening.Facts(
+        selected_before=any(outcome == "selected" for outcome, _kk in mine),
+        kk_selected=kk_selected,
+        open_dispute=bool(application.nik) and NikDispute.select().where(
+            NikDispute.nik == application.nik, NikDispute.status == "open").exists(),
+        failures=sum(1 for outcome, _kk in mine if outcome == "not_selected"),
+        letter_approved=StatementLetter.select().where(StatementLetter.application == application.id,
+                                                       StatementLetter.status == "approved").exists(),
+    )
+
+
+def screen_one(application, on=None, check_status=True):
+    """The reason one application would be screened out today (or on a date), or None."""
+    from portal.rules.eligibility import today
+
+    return screening.screen(application, facts_for(application), on or today(), check_status)
