@@ -11,7 +11,7 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 
 from portal.rules import status as app_status
-from portal.rules.eligibility import MIN_AGE, birthday
+from portal.rules.eligibility import MIN_AGE
 from portal.rules.waves import JOINABLE
 
 MAX_SELECTED_PER_KK = 2  # DESIGN.md 3: at most 2 recipients per family card
