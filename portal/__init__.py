@@ -86,7 +86,7 @@ def register_blueprints(app):
     from portal.main import village_views  # noqa: F401
     from portal.desk import batch_views, document_views  # noqa: F401
     from portal.desk import returned_views  # noqa: F401
-    from portal.ministry import batch_views, decree_views  # noqa: F401
+    from portal.ministry import batch_views as ministry_batch_views, decree_views  # noqa: F401
     from portal.main.views import bp as main_bp
     from portal.desk import dispute_views, phone_views, record_views, walkin_views  # noqa: F401
     from portal.pmo import letter_views as pmo_letter_views  # noqa: F401

@@ -21,8 +21,8 @@ import brotli
 import pytest
 
 from conftest import PASSWORD, create_staff, fill_villages, sign_in_staff, totp_code
-from walkin_support import walkin as walkin_record
 from ministry_support import signed_in_with_world
+from walkin_support import walkin as walkin_record
 from wizard_support import KTP, STEPS, upload, verify_phone
 
 KB = 1024
