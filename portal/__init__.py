@@ -83,6 +83,7 @@ def register_blueprints(app):
     from portal.desk import batch_views, document_views  # noqa: F401
     from portal.main.views import bp as main_bp
     from portal.staff import home_views, setup_views, signin_views  # noqa: F401
+    from portal.pmo import confirm_views, dispute_views  # noqa: F401
     from portal.tracking import claim_views, status_views  # noqa: F401
 
     app.register_blueprint(main_bp)

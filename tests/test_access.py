@@ -84,6 +84,13 @@ RULES = {
     "tracking.claim_email_sent": PUBLIC,
     "tracking.claim_link": PUBLIC,
     "tracking.claim_account": PUBLIC,
+    "pmo.batch_list": frozenset({"pmo"}),
+    "pmo.batch_detail": frozenset({"pmo"}),
+    "pmo.batch_confirm_all": frozenset({"pmo"}),
+    "pmo.record_confirm": frozenset({"pmo"}),
+    "pmo.record_reject": frozenset({"pmo"}),
+    "pmo.dispute_list": frozenset({"pmo"}),
+    "pmo.dispute_detail": frozenset({"pmo"}),
     # The office's batches (officers and supervisors of the office; closing refuses others inside the page).
     "desk.batch_list": OFFICE,
     "desk.batch_detail": OFFICE,
@@ -106,6 +113,11 @@ SAMPLES = {
     "applicant.photo_upload": lambda world: {"kind": "ktp"},
     "staff.set_password_link": lambda world: {"token": "bukan-token"},
     "tracking.claim_link": lambda world: {"token": "bukan-token"},
+    "pmo.batch_detail": lambda world: {"batch_id": world["closed_batch_id"]},
+    "pmo.batch_confirm_all": lambda world: {"batch_id": world["closed_batch_id"]},
+    "pmo.record_confirm": lambda world: {"application_id": world["ratified_id"]},
+    "pmo.record_reject": lambda world: {"application_id": world["ratified_id"]},
+    "pmo.dispute_detail": lambda world: {"dispute_id": world["dispute_id"]},
     **{f"desk.batch_{name}": lambda world: {"batch_id": world["closed_batch_id"]}
        for name in ("detail", "recap", "statement", "handover", "csv", "xlsx", "log")},
     "desk.batch_close": lambda world: {"batch_id": world["open_batch_id"]},
@@ -116,7 +128,7 @@ SAMPLES = {
 @pytest.fixture
 def world(app, make_account, make_staff):
     """One account per visitor kind, and a photo belonging to the applicant."""
-    from portal.models import Account, Photo
+    from portal.models import Account, Application, NikDispute, Photo
     from portal.services.applications import draft_for
     from portal.services.batches import open_batch
     from portal.storage import storage
@@ -135,8 +147,13 @@ def world(app, make_account, make_staff):
         officer = Account.by_email("officer@kantor.id")
         closed = close_batch_with_walkins(officer, Account.by_email("supervisor@kantor.id"))
         walkin_id = walkin(officer).id
+        # The PMO's: a ratified record of the closed batch, and a NIK dispute.
+        ratified = Application.select().where(Application.batch == closed).order_by(Application.id).first()
+        Application.update(status="ratified").where(Application.id == ratified.id).execute()
+        dispute = NikDispute.create(nik=application.nik or "3201014512900001", claimant_name="Siti Penggugat",
+                                    contact_phone="+6281377770000", office=officer.office, recorded_by=officer)
     return {"photo_id": photo.id, "closed_batch_id": closed.id, "open_batch_id": open_batch(officer.office).id,
-            "walkin_id": walkin_id}
+            "walkin_id": walkin_id, "ratified_id": ratified.id, "dispute_id": dispute.id}
 
 
 def sign_in(app, visitor, staff_login):

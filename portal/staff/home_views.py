@@ -5,7 +5,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from portal.rendering import render_page
-from portal.roles import ADMIN, OFFICE_ROLES, ROLE_LABELS, STAFF_ROLES
+from portal.roles import ADMIN, OFFICE_ROLES, PMO, ROLE_LABELS, STAFF_ROLES
 from portal.services import second_factor
 from portal.staff import bp
 
@@ -16,6 +16,9 @@ TOOLS = [
     ("desk.batch_list", _l("Batches"),
      _l("The office's open batch with each record's check state; closing it (four-eyes rule) and its documents."),
      OFFICE_ROLES),
+    ("pmo.batch_list", _l("Ratified lists"),
+     _l("Walk-ins ratified by the ministry: check each person, confirm or reject."), frozenset({PMO})),
+    ("pmo.dispute_list", _l("NIK disputes"), _l("Decide who holds a NIK claimed at a desk."), frozenset({PMO})),
     ("staff.recovery_codes", _l("Recovery codes"), _l("See how many you have left, or make new ones."),
      STAFF_ROLES),
 ]
