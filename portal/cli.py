@@ -10,6 +10,7 @@ from portal.rules import regions
 from portal.services import applications
 from portal.services.passwords import hash_password
 from portal.staff.cli import audit_cli, echo_demo_staff, seed_demo_staff, staff_cli
+from portal.tracking.demo import echo_demo_tracking, seed_demo_tracking
 
 DEMO_PASSWORD = "kopi-tubruk-pagi"
 DEMO_ACCOUNTS = [
@@ -44,6 +45,8 @@ def seed_demo_command():
     office = seed_demo_staff(DEMO_PASSWORD)
     echo_demo_staff(DEMO_PASSWORD)
     seed_demo_closed_batch(office)
+    seed_demo_tracking(office)
+    echo_demo_tracking()
 
 
 # Walk-ins of the demo office's closed batch: (name, sex, birth date, village in Kabupaten Bogor, education,

@@ -164,3 +164,31 @@ def test_a_sent_application_keeps_its_nik_but_the_walkin_can_be_named_the_valid_
     assert mailbox.to("daring@contoh.id", timeout=0.3) == []
     again = pmo.post(f"/pmo/sengketa-nik/{dispute.id}", data={"resolution": "walkin_valid", "note": "lagi"})
     assert again.status_code == 200 and "Resolved" in text_of(again)
+
+
+def test_seed_demo_gives_the_status_check_the_claim_and_the_pmo_something_to_show(app, runner, sms):
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    result = runner.invoke(args=["seed-demo"])  # again: nothing doubles
+    assert result.exit_code == 0 and "PK-DEM0-0005" in result.output
+    with app.app_context():
+        assert Application.select().where(Application.reference.startswith("PK-DEM0")).count() == 6
+        assert NikDispute.select().where(NikDispute.claimant_name == "Dewi Kartika").count() == 1
+    client = app.test_client()
+    client.set_cookie("lang", "en")
+    born = {"birth_date-day": "5", "birth_date-month": "12", "birth_date-year": "1990"}
+    answer = text_of(client.post("/status", data={"reference": "PK-DEM0-0001", **born}))
+    assert "Status: Returned to the office Reason: Information missing" in answer
+    response = client.post("/klaim", data={"reference": "PK-DEM0-0005", "nik": "3201014512908005", **born})
+    assert response.headers["Location"] == "/klaim/kode" and sms.texts_to("+6281300008005")
+    from conftest import sign_in_staff
+
+    staff = app.test_client()
+    staff.set_cookie("lang", "en")
+    with app.app_context():
+        from portal.models import SecondFactor
+        from portal.sealing import seal
+        from conftest import STAFF_SECRET
+
+        SecondFactor.update(secret_sealed=seal("totp", STAFF_SECRET)).execute()
+    assert sign_in_staff(staff, "pmo@contoh.id", password="kopi-tubruk-pagi").status_code == 303
+    assert "batch 2 4 1 0" in text_of(staff.get("/pmo/")) and "Dewi Kartika" in text_of(staff.get("/pmo/sengketa-nik"))
