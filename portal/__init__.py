@@ -82,6 +82,7 @@ def register_blueprints(app):
     from portal.main import village_views  # noqa: F401
     from portal.desk import batch_views, document_views  # noqa: F401
     from portal.main.views import bp as main_bp
+    from portal.desk import dispute_views, phone_views, record_views, walkin_views  # noqa: F401
     from portal.staff import home_views, setup_views, signin_views  # noqa: F401
     from portal.pmo import confirm_views, dispute_views  # noqa: F401
     from portal.tracking import claim_views, status_views  # noqa: F401

@@ -33,6 +33,8 @@ MAX_STRETCH = 4
 # Laplacian variance of the contrast-stretched copy below this: edges are smeared. Sharp real photos measure
 # 250-800 at any exposure (a sharp card ~1,200, a selfie ~480); blurred ones 50-160.
 MIN_SHARPNESS = 200
+# Thumbnails are shown 120 px wide: 240 px is sharp on a 2x phone screen, and a few KB.
+THUMB_SIDE = 240
 THUMB_QUALITY = 70
 
 CODES = (
@@ -64,7 +66,7 @@ class ProcessedPhoto:
     sharpness: float
 
 
-def process_photo(data: bytes, max_bytes=None, max_side=1600, thumb_side=320, quality=80) -> ProcessedPhoto:
+def process_photo(data: bytes, max_bytes=None, max_side=1600, thumb_side=THUMB_SIDE, quality=80) -> ProcessedPhoto:
     """Check an uploaded photo and return it upright, shrunk and re-encoded, or raise PhotoProblem."""
     image = fit(to_rgb(decode(data, max_side, max_bytes)), max_side)
     measures = measure(image)

@@ -27,8 +27,9 @@ def secure_headers(response):
     headers.setdefault("X-Frame-Options", "DENY")
     headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
     headers.setdefault("Permissions-Policy", "geolocation=(), microphone=(), interest-cohort=()")
-    if request.endpoint != "static":
-        # Pages hold names, emails and later NIKs: never keep them in a shared browser's cache.
+    if request.endpoint != "static" and not response.cache_control.private:
+        # Pages hold names, emails and later NIKs: never keep them in a shared browser's cache. A view may
+        # allow its own browser alone ("private") to keep an answer, as photo thumbnails under a content tag do.
         headers["Cache-Control"] = "no-store"
     if request.is_secure:
         headers.setdefault("Strict-Transport-Security", "max-age=31536000")

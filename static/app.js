@@ -77,16 +77,19 @@
     tick();
   }
 
-  // Long side about 1600 px, JPEG 0.7: a 4 MB camera photo becomes about 200 KB (DESIGN.md 4).
+  // Long side 1024 px, JPEG 0.6: a 4 MB camera photo of a KTP goes up in about 110 KB (20 s at 100 kbit/s)
+  // and its NIK still reads back by OCR (tests/test_photo_sizes.py measures both in Chromium).
+  const SHRINK_SIDE = 1024;
+  const SHRINK_QUALITY = 0.6;
   async function shrink(file) {
     const bitmap = await createImageBitmap(file, { imageOrientation: 'from-image' });
-    const scale = Math.min(1, 1600 / Math.max(bitmap.width, bitmap.height));
+    const scale = Math.min(1, SHRINK_SIDE / Math.max(bitmap.width, bitmap.height));
     const canvas = document.createElement('canvas');
     canvas.width = Math.round(bitmap.width * scale);
     canvas.height = Math.round(bitmap.height * scale);
     canvas.getContext('2d').drawImage(bitmap, 0, 0, canvas.width, canvas.height);
     if (bitmap.close) bitmap.close();
-    return new Promise((resolve) => canvas.toBlob(resolve, 'image/jpeg', 0.7));
+    return new Promise((resolve) => canvas.toBlob(resolve, 'image/jpeg', SHRINK_QUALITY));
   }
 
   // Show the page the server answered with, as htmx would: new main, title and address.
@@ -141,6 +144,9 @@
     document.querySelectorAll(SHOW_PASSWORD).forEach(applyShowPassword);
     document.querySelectorAll('button[data-wait]').forEach(countDown);
     focusNewContent(roots);
+    // A village chosen from the search results: say so where the focus is (the button pressed is gone).
+    const chosen = roots.map((root) => within(root, '[data-village-chosen]')).find(Boolean);
+    if (chosen) chosen.focus();
     watchSession();
   }
 
@@ -151,6 +157,18 @@
     if (!input || !input.files.length || !window.createImageBitmap || !window.FormData) return;
     event.preventDefault();
     upload(form, input);
+  });
+
+  // Enter in a village search box searches at once instead of submitting the address form around it.
+  document.addEventListener('keydown', (event) => {
+    if (event.key !== 'Enter' || !window.htmx || !event.target.matches('input[data-village-search]')) return;
+    event.preventDefault();
+    window.htmx.trigger(event.target, 'search');
+  });
+
+  // Receipts and statements: the browser's own print dialog (A4 or A5 set by the page's print CSS).
+  document.addEventListener('click', (event) => {
+    if (event.target.closest('[data-print]')) window.print();
   });
 
   document.addEventListener('change', (event) => {

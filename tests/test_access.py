@@ -102,6 +102,17 @@ RULES = {
     "desk.batch_xlsx": OFFICE,
     "desk.batch_log": OFFICE,
     "desk.record_log": OFFICE,
+    "desk.walkin_list": OFFICE,
+    "desk.walkin_new": OFFICE,
+    "desk.walkin_detail": OFFICE,
+    "desk.walkin_edit": OFFICE,
+    "desk.walkin_receipt": OFFICE,
+    "desk.walkin_statement": OFFICE,
+    "desk.walkin_signed": OFFICE,
+    "desk.walkin_withdraw": OFFICE,
+    "desk.walkin_phone": OFFICE,
+    "desk.dispute_new": OFFICE,
+    "desk.dispute_receipt": OFFICE,
 }
 
 SAMPLES = {
@@ -122,38 +133,45 @@ SAMPLES = {
        for name in ("detail", "recap", "statement", "handover", "csv", "xlsx", "log")},
     "desk.batch_close": lambda world: {"batch_id": world["open_batch_id"]},
     "desk.record_log": lambda world: {"application_id": world["walkin_id"]},
+    **{f"desk.walkin_{page}": lambda world: {"reference": world["walkin"]}
+       for page in ("detail", "edit", "receipt", "statement", "signed", "withdraw", "phone")},
+    "desk.dispute_receipt": lambda world: {"dispute_id": world["dispute_id"]},
 }
 
 
 @pytest.fixture
 def world(app, make_account, make_staff):
-    """One account per visitor kind, and a photo belonging to the applicant."""
+    """One account per visitor kind, a photo belonging to the applicant, and the office's records."""
     from portal.models import Account, Application, NikDispute, Photo
     from portal.services.applications import draft_for
     from portal.services.batches import open_batch
     from portal.storage import storage
 
+    from walkin_support import make_walkin
+
     make_account(email="pelamar@contoh.id")
-    for role in sorted(STAFF):
-        make_staff(role)
+    staff = {role: make_staff(role) for role in sorted(STAFF)}
     with app.app_context():
+        # The office's batches: one closed (its documents exist), then an open one with records in it.
+        officer = Account.by_email("officer@kantor.id")
+        closed = close_batch_with_walkins(officer, Account.by_email("supervisor@kantor.id"))
+        walkin_id = walkin(officer).id
+    record = make_walkin(app, staff["officer"])
+    with app.app_context():
+        dispute = NikDispute.create(nik="3201014506950099", claimant_name="Sari", contact_phone="+6281234567890",
+                                    office=staff["officer"].office_id, recorded_by=staff["officer"].id)
         application = draft_for(Account.by_email("pelamar@contoh.id"))
         buffer = io.BytesIO()
         Image.new("RGB", (64, 40), (120, 90, 60)).save(buffer, "JPEG")
         key = storage().save(buffer.getvalue())
         photo = Photo.create(application=application, kind="ktp", image_key=key, thumb_key=key, width=64,
                              height=40, size_bytes=len(buffer.getvalue()))
-        # The office's batches: one closed (its documents exist), one open with a record in it.
-        officer = Account.by_email("officer@kantor.id")
-        closed = close_batch_with_walkins(officer, Account.by_email("supervisor@kantor.id"))
-        walkin_id = walkin(officer).id
-        # The PMO's: a ratified record of the closed batch, and a NIK dispute.
+        open_batch_id = open_batch(officer.office).id
+        # For the PMO: a record of the closed batch ratified by the ministry.
         ratified = Application.select().where(Application.batch == closed).order_by(Application.id).first()
         Application.update(status="ratified").where(Application.id == ratified.id).execute()
-        dispute = NikDispute.create(nik=application.nik or "3201014512900001", claimant_name="Siti Penggugat",
-                                    contact_phone="+6281377770000", office=officer.office, recorded_by=officer)
-    return {"photo_id": photo.id, "closed_batch_id": closed.id, "open_batch_id": open_batch(officer.office).id,
-            "walkin_id": walkin_id, "ratified_id": ratified.id, "dispute_id": dispute.id}
+    return {"photo_id": photo.id, "closed_batch_id": closed.id, "open_batch_id": open_batch_id,
+            "walkin_id": walkin_id, "walkin": record.reference, "dispute_id": dispute.id, "ratified_id": ratified.id}
 
 
 def sign_in(app, visitor, staff_login):

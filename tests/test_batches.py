@@ -5,6 +5,7 @@ import csv
 import io
 import re
 import threading
+import time
 
 import openpyxl
 import pytest
@@ -47,7 +48,7 @@ def test_the_batch_page_shows_each_record_and_its_check_state(app, office):
         walkin(office["officer"], complete=False, full_name="Belum Lengkap")
     client = signed_in(app, "petugas@kantor.id")
     page = client.get("/petugas/meja/batch").get_data(as_text=True)
-    assert "6: 5 complete, 1 not complete" in page
+    assert "6 in all: 5 complete, 1 not complete" in page
     assert "No batch has been closed yet." in page
     page = client.get(f"/petugas/meja/batch/{office['batch_id']}").get_data(as_text=True)
     assert page.count("<tr>") == 7  # header and six records
@@ -83,6 +84,7 @@ def test_a_supervisor_who_entered_none_closes_the_batch(app, office):
         # The next walk-in starts batch 2; the closed batch is not touched.
         assert walkin(office["officer"]).batch.number == 2
     assert f'id="manifest-sha256">{batch.manifest_sha256}<' in page
+    assert page.count("<td>Sent to the ministry</td>") == 5  # each record's own status
 
 
 def test_a_closed_batch_shows_its_state_in_the_list(app, office):
@@ -314,3 +316,37 @@ def test_seed_demo_gives_the_demo_office_a_closed_batch_once(app, runner):
         assert batch.closed_by.email == "penyelia@contoh.id"
         assert {r.entered_by.email for r in batch.applications} == {"petugas@contoh.id"}
     assert batch.document_number in first.output
+
+
+def test_a_record_saved_while_the_batch_closes_is_in_it_or_in_the_next(app, office):
+    """The desk holds the open batch while it saves a record; a supervisor closing meanwhile waits for it
+    (PostgreSQL: the row lock) or the record goes into the next batch; never an entered record in a closed
+    batch."""
+    holding = threading.Event()
+
+    def desk():
+        with app.app_context():
+            with batches.write_transaction():
+                batch = batches.open_batch(office["officer"].office)
+                holding.set()
+                time.sleep(0.5)  # the supervisor presses Close meanwhile
+                walkin(office["officer"], batch=batch)
+            db.close()
+
+    def supervisor():
+        holding.wait()
+        with app.app_context():
+            batches.close(Batch.get_by_id(office["batch_id"]), office["supervisor"])
+            db.close()
+
+    threads = [threading.Thread(target=desk), threading.Thread(target=supervisor)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    with app.app_context():
+        batch = Batch.get_by_id(office["batch_id"])
+        assert batch.status == "closed" and batches.manifest_matches(batch)
+        stray = Application.select().where(Application.batch == batch, Application.status == "entered").count()
+        assert stray == 0 and batch.record_count == 6
+        assert batches.open_batch(office["officer"].office).number == 2

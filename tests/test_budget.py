@@ -21,7 +21,7 @@ import brotli
 import pytest
 
 from conftest import PASSWORD, create_staff, fill_villages, sign_in_staff, totp_code
-from walkin_support import walkin as walkin_record
+from claim_support import walkin as walkin_record
 from wizard_support import KTP, STEPS, upload, verify_phone
 
 KB = 1024
@@ -142,6 +142,8 @@ def with_villages(given=None):
             given(client, email, make_account, sms)
 
     return prepare
+
+
 OFFICES = itertools.count(1)
 
 
@@ -214,7 +216,7 @@ def pmo_with(records=5):
 
     def given(client, email, make_account, sms):
         from portal.models import Account, Application, Batch, NikDispute, utcnow
-        from walkin_support import office
+        from claim_support import office
 
         app = client.application
         with app.app_context():
@@ -229,9 +231,43 @@ def pmo_with(records=5):
                                         office=office(), recorded_by=holder, note="e-KTP asli dilihat")
         client.ids = {"batch": batch.id, "record": made[0].id, "dispute": dispute.id}
         create_staff(app, "pmo", email, name="Putri PMO")
+DESK_REFERENCE = "PK-DESK-0001"  # the walk-in the desk pages show (Crockford: no I, L, O or U in it)
+DESK_DISPUTE = 9001
+WALKINS = itertools.count(1)
+
+
+def at_the_desk(records=1, dispute=False):
+    """A `given` for the desk pages: an officer signed in, and `records` walk-ins of the office, the first
+    with reference DESK_REFERENCE (taken from the last visit's record); a NIK dispute numbered DESK_DISPUTE."""
+
+    def given(client, email, make_account, sms):
+        from walkin_support import make_walkin
+
+        from portal.models import Application, NikDispute
+        from portal.rules.reference import new_reference
+
+        app = client.application
+        officer = create_staff(app, "officer", email)
+        with app.app_context():
+            Application.update(reference=new_reference()).where(Application.reference == DESK_REFERENCE).execute()
+            NikDispute.delete().where(NikDispute.id == DESK_DISPUTE).execute()
+        for n in range(records):
+            record = make_walkin(app, officer, serial=next(WALKINS), full_name=f"Siti Aminah Nomor {n}")
+            if n == 0:
+                with app.app_context():
+                    Application.update(reference=DESK_REFERENCE).where(Application.id == record.id).execute()
+        if dispute:
+            with app.app_context():
+                NikDispute.create(id=DESK_DISPUTE, nik="3201014506959999", claimant_name="Siti Aminah",
+                                  contact_phone="+6281234567890", office=officer.office_id, recorded_by=officer.id)
         assert sign_in_staff(client, email).status_code == 303, "staff sign-in failed"
 
     return given
+
+
+
+DESK = "/petugas/meja"
+DESK_RECORD = f"{DESK}/data/{DESK_REFERENCE}"
 
 
 @dataclass(frozen=True)
@@ -339,6 +375,22 @@ PAGES = [
          given=pmo_with()),
     Page("PMO: NIK disputes", "/pmo/sengketa-nik", given=pmo_with()),
     Page("PMO: NIK dispute", "/pmo/sengketa-nik/{dispute}", given=pmo_with()),
+    # The walk-in desk.
+    Page("desk: today, 40", f"{DESK}/", given=at_the_desk(records=40)),
+    Page("desk: entry page", f"{DESK}/baru", given=at_the_desk(records=0)),
+    Page("desk: entry, errors", f"{DESK}/baru", method="POST", form={"domicile_same": "no"},
+         given=at_the_desk(records=0)),
+    Page("desk: entry, villages", f"{DESK}/baru", method="POST",
+         form={"action": "region-ktp", "ktp_address-province": "95", "ktp_address-regency": "95.06",
+               "ktp_address-district": "95.06.03"}, given=at_the_desk(records=0)),
+    Page("desk: record", DESK_RECORD, given=at_the_desk()),
+    Page("desk: receipt", f"{DESK_RECORD}/tanda-terima", given=at_the_desk()),
+    Page("desk: statement", f"{DESK_RECORD}/pernyataan", given=at_the_desk()),
+    Page("desk: correct", f"{DESK_RECORD}/ubah", given=at_the_desk()),
+    Page("desk: withdraw", f"{DESK_RECORD}/tarik", given=at_the_desk()),
+    Page("desk: phone code", f"{DESK_RECORD}/nomor-hp", given=at_the_desk()),
+    Page("desk: NIK dispute", f"{DESK}/sengketa-nik", given=at_the_desk(records=0)),
+    Page("desk: dispute receipt", f"{DESK}/sengketa-nik/{DESK_DISPUTE}", given=at_the_desk(records=0, dispute=True)),
 ]
 
 

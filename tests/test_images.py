@@ -56,7 +56,7 @@ def test_good_photos_come_out_as_clean_jpegs(make):
     out = Image.open(io.BytesIO(result.image))
     assert out.format == "JPEG" and out.mode == "RGB" and out.info.get("progressive")
     assert out.size == (result.width, result.height) and max(out.size) == 1600
-    assert long_side(result.thumbnail) == 320
+    assert long_side(result.thumbnail) == 240
     assert Image.open(io.BytesIO(result.thumbnail)).format == "JPEG"
     assert MIN_BRIGHTNESS <= result.brightness <= MAX_BRIGHTNESS and result.sharpness >= MIN_SHARPNESS
 
@@ -80,7 +80,7 @@ def test_small_photos_are_never_enlarged():
     result = process_photo(jpeg(card((800, 600))))
     assert (result.width, result.height) == (800, 600)
     assert Image.open(io.BytesIO(result.image)).size == (800, 600)
-    assert Image.open(io.BytesIO(result.thumbnail)).size == (320, 240)
+    assert Image.open(io.BytesIO(result.thumbnail)).size == (240, 180)
 
 
 def test_exif_orientation_is_applied_and_every_piece_of_metadata_dropped():

@@ -260,7 +260,7 @@ def test_phone_pages_serve_page_and_htmx_partial(applicant, sms, url):
 def test_check_page_shows_thumbnails_and_the_masked_number(applicant, sms):
     complete_sections(applicant, sms)
     page = applicant.get("/pendaftaran/periksa").get_data(as_text=True)
-    assert page.count('/kecil"') == 2 and "/besar" not in page
+    assert page.count('/kecil?v=') == 2 and "/besar" not in page
     assert "+62 812-****-7890" in page and PHONE_E164 not in page
 
 
@@ -277,3 +277,23 @@ def test_submission_texts_the_reference(applicant, sms, app):
     applicant.post("/pendaftaran/periksa", data={"declaration": "y"})
     reference = application_of(app).reference
     assert any(reference in text for text in sms.texts_to(PHONE_E164))
+
+
+def test_thumbnails_are_small_and_kept_by_the_browser_under_a_content_tag(applicant, app):
+    """Shown 120 px wide, sent 240 px (sharp on 2x screens) in a few KB; the browser keeps one for a day,
+    privately, under an address that changes with the photo, while the full photo is never kept."""
+    upload(applicant, "ktp")
+    page = applicant.get("/pendaftaran/foto").get_data(as_text=True)
+    url = re.search(r'<img class="photo-thumb" src="([^"]+)"[^>]*width="120"', page).group(1).replace("&amp;", "&")
+    thumb = applicant.get(url)
+    image = Image.open(io.BytesIO(thumb.get_data()))
+    assert max(image.size) == 240 and len(thumb.get_data()) < 12 * 1024, (image.size, len(thumb.get_data()))
+    assert thumb.headers["Cache-Control"] == "private, max-age=86400, immutable"
+    assert applicant.get(url.split("?")[0]).headers["Cache-Control"] == "no-store"
+    assert applicant.get(url.replace("kecil", "besar")).headers["Cache-Control"] == "no-store"
+
+    upload(applicant, "ktp", data=jpeg(card((1600, 1200), seed=7)))
+    page = applicant.get("/pendaftaran/foto").get_data(as_text=True)
+    new_url = re.search(r'<img class="photo-thumb" src="([^"]+)"', page).group(1).replace("&amp;", "&")
+    assert new_url != url, "a replaced photo must get a new address, or browsers would show the old one"
+    assert applicant.get(url).headers["Cache-Control"] == "no-store"  # the old tag no longer matches

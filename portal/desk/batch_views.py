@@ -13,6 +13,7 @@ from portal.guards import current_office, in_office_or_404
 from portal.htmx import see_other
 from portal.models import Account, Application, Batch
 from portal.rendering import render_page
+from portal.rules import status
 from portal.services import audit, batches
 
 PAGE_SIZE = 50
@@ -57,7 +58,7 @@ def batch_detail(batch_id):
     return render_page(
         "desk/batch_detail.html", batch=batch, rows=rows[(page - 1) * PAGE_SIZE: page * PAGE_SIZE],
         summary=batches.counts(rows, batch), page=page, pages=pages, names=names, refusal=refusal,
-        status_label=batches.status_label,
+        status_label=batches.status_label, record_status=status.label, reason_label=status.reason_label,
         closer=Account.get_or_none(Account.id == batch.closed_by_id) if batch.closed_by_id else None,
     )
 

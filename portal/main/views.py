@@ -1,4 +1,6 @@
-"""Public pages: the home page and the language switch."""
+"""Public pages: the home page and the language switch; photos for their owner and staff."""
+
+import hashlib
 
 from flask import Blueprint, abort, current_app, request, url_for
 from flask_login import current_user
@@ -21,6 +23,22 @@ def home():
     return render_page("main/home.html")
 
 
+# A thumbnail at this address may be kept by the browser that fetched it for a day: the address changes
+# with the photo, and "Selesai dan bersihkan" clears the cache (Clear-Site-Data) on a shared terminal.
+THUMB_CACHE = "private, max-age=86400, immutable"
+
+
+def content_tag(key):
+    """A short tag that changes whenever the stored file (and so its random key) does."""
+    return hashlib.sha256(key.encode()).hexdigest()[:12]
+
+
+@bp.app_template_global()
+def thumbnail_url(photo):
+    """The address of a photo's thumbnail, tagged with its content so the browser need not fetch it twice."""
+    return url_for("main.photo_file", photo_id=photo.id, variant="kecil", v=content_tag(photo.thumb_key))
+
+
 @bp.route("/foto/<int:photo_id>/<variant>")
 def photo_file(photo_id, variant):
     """A stored photo, only for its owner and staff who need it; anyone else is told it does not exist."""
@@ -34,7 +52,9 @@ def photo_file(photo_id, variant):
         data = storage().read(key)
     except FileNotFoundError:
         abort(404)
-    return data, 200, {"Content-Type": "image/jpeg", "Cache-Control": "no-store"}
+    tagged = variant == "kecil" and request.args.get("v") == content_tag(key)
+    # The full photo is never kept; nor is a thumbnail asked for without its tag (it could change under it).
+    return data, 200, {"Content-Type": "image/jpeg", "Cache-Control": THUMB_CACHE if tagged else "no-store"}
 
 
 @bp.route("/bahasa/<code>")

@@ -62,6 +62,11 @@ ACTION_LABELS = {
     "batch.handover_printed": _l("Handover record (BAST) opened for printing"),
     "batch.csv_exported": _l("Records exported as CSV"),
     "batch.xlsx_exported": _l("Records exported as XLSX"),
+    "walkin.created": _l("Walk-in entered at the desk"),
+    "walkin.corrected": _l("Walk-in corrected"),
+    "walkin.phone_code_sent": _l("SMS code sent to the applicant's number"),
+    "walkin.phone_verified": _l("Mobile number confirmed at the desk"),
+    "nik_dispute.recorded": _l("NIK dispute recorded"),
 }
 
 

@@ -28,7 +28,7 @@ def manifest_line(batch):
 
 def recap(batch):
     """The batch's records counted by village (of the KTP address, split by sex), sex, education and
-    employment: [(title, [(label, women, men, total)])], each table ending with its total."""
+    employment: [(title, what the rows are, [(label, women, men, total)], (women, men, total))]."""
     people = records(batch, include_withdrawn=False)
 
     def table(key, label):
@@ -42,9 +42,11 @@ def recap(batch):
 
     village = lambda person: person.address("ktp").region_code  # noqa: E731
     return [
-        (_l("By village (KTP address)"), *table(village, lambda code: regions.describe(code) if code else UNKNOWN)),
-        (_l("By education"), *table(lambda p: p.education, lambda k: choices.label(choices.EDUCATION, k) or UNKNOWN)),
-        (_l("By employment status"),
+        (_l("By village (KTP address)"), _l("Village"),
+         *table(village, lambda code: regions.describe(code) if code else UNKNOWN)),
+        (_l("By education"), _l("Last education"),
+         *table(lambda p: p.education, lambda k: choices.label(choices.EDUCATION, k) or UNKNOWN)),
+        (_l("By employment status"), _l("Employment status"),
          *table(lambda p: p.employment, lambda k: choices.label(choices.EMPLOYMENT, k) or UNKNOWN)),
     ]
 

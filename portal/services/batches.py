@@ -16,9 +16,22 @@ from portal.services import audit
 from portal.services.status import transition_many
 
 
+def _open_of(office):
+    """The office's open batch, or None; on PostgreSQL held (FOR SHARE) to the end of the caller's
+    transaction, so a supervisor closing it waits until a record being added to it is committed."""
+    query = Batch.select().where(Batch.open_slot == office.id)
+    if isinstance(db.obj, PostgresqlDatabase):
+        query = query.for_update("FOR SHARE")
+    return query.first()
+
+
 def open_batch(office):
-    """The office's open batch, opened on first use; two racing requests still open one (unique open_slot)."""
-    found = Batch.get_or_none(Batch.open_slot == office.id)
+    """The office's open batch, opened on first use; two racing requests still open one (unique open_slot).
+
+    Call it inside the transaction that adds a record to the batch (with `write_transaction()` on SQLite), so
+    the batch cannot be closed between this choice and the insert: a closing supervisor waits for the record
+    and closes it too, and no entered record is ever left behind in a closed batch."""
+    found = _open_of(office)
     if found:
         return found
     for _attempt in range(5):
@@ -27,7 +40,7 @@ def open_batch(office):
             with db.atomic():
                 return Batch.create(office=office, number=number, open_slot=office.id)
         except IntegrityError:
-            found = Batch.get_or_none(Batch.open_slot == office.id)
+            found = _open_of(office)
             if found:
                 return found  # another request opened it first
     raise RuntimeError("could not open a batch")
@@ -140,8 +153,9 @@ def document_number(batch, when):
     return f"BAST/{area}/{when.year}/{closed_this_year + 1:04d}"
 
 
-def _write_transaction():
-    """On SQLite a transaction that takes the write lock at once, so two closers queue rather than fail."""
+def write_transaction():
+    """A transaction for writes that depend on a batch's state: on SQLite it takes the write lock at once,
+    so two writers queue (busy timeout) rather than fail on a stale read."""
     if isinstance(db.obj, SqliteDatabase) and not db.in_transaction():
         return db.atomic(lock_type="IMMEDIATE")
     return db.atomic()
@@ -160,7 +174,7 @@ def close(batch, actor, ip=None):
     """Close an office's open batch for a supervisor who entered none of it: its records move from entered
     to closed, and the batch gets its manifest and document number, all in one transaction (DESIGN.md 2.2
     step 5). DomainError, and nothing written, when the four-eyes rule or an incomplete record forbids it."""
-    with _write_transaction():
+    with write_transaction():
         batch = _held(batch.id)
         refusal = close_refusal(batch, actor)
         if refusal is not None:

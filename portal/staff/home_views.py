@@ -19,6 +19,8 @@ TOOLS = [
     ("pmo.batch_list", _l("Ratified lists"),
      _l("Walk-ins ratified by the ministry: check each person, confirm or reject."), frozenset({PMO})),
     ("pmo.dispute_list", _l("NIK disputes"), _l("Decide who holds a NIK claimed at a desk."), frozenset({PMO})),
+    ("desk.walkin_list", _l("Walk-in desk"),
+     _l("Key walk-ins' paper forms, print receipts, find, correct or withdraw records."), OFFICE_ROLES),
     ("staff.recovery_codes", _l("Recovery codes"), _l("See how many you have left, or make new ones."),
      STAFF_ROLES),
 ]
