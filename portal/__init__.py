@@ -78,6 +78,8 @@ def register_blueprints(app):
     from portal import admin, applicant, desk, ministry, pmo, staff, tracking
     from portal.admin import views  # noqa: F401
     from portal.applicant import ktp_views, personal_views, phone_views, photo_views, review_views, tasks_views  # noqa: F401
+    from portal.applicant import wave_views  # noqa: F401
+    from portal.pmo import wave_views as pmo_wave_views  # noqa: F401
     from portal.auth.views import bp as auth_bp
     from portal.main import village_views  # noqa: F401
     from portal.desk import batch_views, document_views  # noqa: F401

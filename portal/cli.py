@@ -46,6 +46,10 @@ def seed_demo_command():
     echo_demo_staff(DEMO_PASSWORD)
     seed_demo_closed_batch(office)
     seed_demo_walkins(office)
+    seed_demo_waves(password_hash)
+    click.echo("Waves: wave 1 closed with results, wave 2 open. Applicants (same password):")
+    for email, name, _nik, _kk, _aid, about in DEMO_WAVE_PEOPLE:
+        click.echo(f"  applicant  {email:<20} {name:<16} {about}")
     seed_demo_tracking(office)
     echo_demo_tracking()
 
@@ -128,3 +132,69 @@ def register_commands(app):
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(staff_cli)
     app.cli.add_command(audit_cli)
+    from portal.pmo.wave_cli import wave_cli
+
+    app.cli.add_command(wave_cli)
+
+
+DEMO_WAVE_PEOPLE = [
+    # (email, full name, NIK, KK, aid, what their wave status shows)
+    ("budi@contoh.id", "Budi Santoso", "3201011705950001", "3201010101950001", "pkh",
+     "not selected in wave 1 (quota full), can join wave 2"),
+    ("eko@contoh.id", "Eko Prasetyo", "3273021208930002", "3273020101930002", "none", "selected in wave 1"),
+    ("fajar@contoh.id", "Fajar Nugroho", "3578030309970003", "3578030101970003", "pkh",
+     "joined wave 2, waiting for it to close"),
+]
+
+
+def seed_demo_waves(password_hash):
+    """Wave 1 closed with its results and wave 2 open now, and applicants in every wave status (once)."""
+    from datetime import timedelta
+
+    from portal.models import Address, Application, Wave
+    from portal.services import selection, waves
+
+    if Wave.get_or_none(Wave.number == 1):
+        return
+    now = utcnow()
+    people = {}
+    for n, (email, name, nik, kk, aid, _about) in enumerate(DEMO_WAVE_PEOPLE):
+        account = Account.by_email(email) or Account.create(email=email, full_name=name, password_hash=password_hash,
+                                                            email_verified_at=now)
+        people[email] = _demo_sent(account, name, nik, kk, aid, f"PK-CNTH-000{n}")
+    crowd = []
+    for n, (province, in_education) in enumerate([(p, i % 7 == 6) for i, p in
+                                                  enumerate(["11", "31", "32", "33", "35", "51", "73", "91"] * 5)]):
+        application = Application.create(
+            channel="online", status="submitted", reference=f"PK-CNTH-{n + 10:04d}"[:12],
+            nik=f"{province}0101{(n % 28) + 1:02d}0896{n + 10:04d}", birth_date=date(1996, 8, (n % 28) + 1),
+            kk_number=f"{province}0101{n + 10:010d}", full_name=f"Peserta Contoh {n + 1}",
+            not_in_education=not in_education, not_excluded=True, aid="none" if n % 3 == 0 else "pkh",
+            submitted_at=now)
+        Address.create(application=application, kind="ktp", region_code=f"{province}.01.01.2001", street="Jl. Contoh")
+        crowd.append(application)
+    first = waves.create(None, 1, now - timedelta(days=10), now - timedelta(days=3), 15, {"32": 2})
+    for application in [people["budi@contoh.id"], people["eko@contoh.id"], *crowd]:
+        waves.enter(first, application, now=now - timedelta(days=5))
+    selection.run(first, notify=False)
+    second = waves.create(None, 2, now - timedelta(hours=1), now + timedelta(days=7), 20)
+    waves.enter(second, people["fajar@contoh.id"], now=now)
+
+
+def _demo_sent(account, name, nik, kk, aid, reference):
+    """A sent application for a demo account, with a KTP address in the NIK's province."""
+    from portal.models import Address, Application
+
+    application = Application.get_or_none(Application.account == account)
+    if application is None:
+        application = Application.create(account=account)
+    day, month, year = int(nik[6:8]), int(nik[8:10]), 1900 + int(nik[10:12])
+    Application.update(
+        channel="online", status="submitted", reference=reference, nik=nik, kk_number=kk, full_name=name,
+        birth_date=date(year, month, day), sex="L", ktp_confirmed=True, birth_place="Bogor", domicile_same=True,
+        education="sma", employment="job_seeker", not_in_education=True, not_excluded=True, aid=aid,
+        training_field="digital", submitted_at=utcnow(),
+    ).where(Application.id == application.id).execute()
+    region = f"{nik[0:2]}.{nik[2:4]}.{nik[4:6]}.2001"
+    Address.insert(application=application.id, kind="ktp", region_code=region, street="Jl. Melati 5").on_conflict_ignore().execute()
+    return Application.get_by_id(application.id)

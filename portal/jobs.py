@@ -76,3 +76,12 @@ def sweep_outbox():
     from portal import outbox
 
     outbox.sweep()
+
+
+@huey.task()
+@in_app_context
+def send_wave_results(wave_id):
+    """Post the results of a wave's selection to the outbox, a chunk at a time (portal.services.notify)."""
+    from portal.services import notify
+
+    notify.send_results(wave_id)

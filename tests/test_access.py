@@ -23,6 +23,8 @@ from PIL import Image
 
 from batch_support import close_batch_with_walkins, walkin
 from conftest import PASSWORD
+from portal.services import selection
+from tests import wave_support
 
 PUBLIC = "public"
 STAFF = frozenset({"officer", "supervisor", "reviewer", "pmo", "admin"})
@@ -113,6 +115,15 @@ RULES = {
     "desk.walkin_phone": OFFICE,
     "desk.dispute_new": OFFICE,
     "desk.dispute_receipt": OFFICE,
+    "applicant.wave_join": APPLICANT,
+    "pmo.wave_list": frozenset({"pmo"}),
+    "pmo.wave_new": frozenset({"pmo"}),
+    "pmo.wave_detail": frozenset({"pmo"}),
+    "pmo.wave_close": frozenset({"pmo"}),
+    "pmo.wave_walkins": frozenset({"pmo"}),
+    "pmo.wave_select": frozenset({"pmo"}),
+    "pmo.wave_results": frozenset({"pmo"}),
+    "pmo.wave_export": frozenset({"pmo"}),
 }
 
 SAMPLES = {
@@ -136,6 +147,9 @@ SAMPLES = {
     **{f"desk.walkin_{page}": lambda world: {"reference": world["walkin"]}
        for page in ("detail", "edit", "receipt", "statement", "signed", "withdraw", "phone")},
     "desk.dispute_receipt": lambda world: {"dispute_id": world["dispute_id"]},
+    **{f"pmo.wave_{name}": lambda world: {"number": world["wave"]}
+       for name in ("detail", "close", "walkins", "select", "results")},
+    "pmo.wave_export": lambda world: {"number": world["wave"], "kind": "csv"},
 }
 
 
@@ -170,8 +184,11 @@ def world(app, make_account, make_staff):
         # For the PMO: a record of the closed batch ratified by the ministry.
         ratified = Application.select().where(Application.batch == closed).order_by(Application.id).first()
         Application.update(status="ratified").where(Application.id == ratified.id).execute()
+        wave = wave_support.past_wave(1, entries=[wave_support.make_application()])
+        selection.run(wave)
     return {"photo_id": photo.id, "closed_batch_id": closed.id, "open_batch_id": open_batch_id,
-            "walkin_id": walkin_id, "walkin": record.reference, "dispute_id": dispute.id, "ratified_id": ratified.id}
+            "walkin_id": walkin_id, "walkin": record.reference, "dispute_id": dispute.id, "wave": wave.number,
+            "ratified_id": ratified.id}
 
 
 def sign_in(app, visitor, staff_login):

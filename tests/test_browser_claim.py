@@ -5,7 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from browser_support import browser, journeys, live_server, wait_for_mail  # noqa: F401
-from claim_support import walkin
+from walkin_support import walkin
 from conftest import PASSWORD
 
 pytestmark = pytest.mark.browser

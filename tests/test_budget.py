@@ -21,7 +21,7 @@ import brotli
 import pytest
 
 from conftest import PASSWORD, create_staff, fill_villages, sign_in_staff, totp_code
-from claim_support import walkin as walkin_record
+from walkin_support import walkin as walkin_record
 from wizard_support import KTP, STEPS, upload, verify_phone
 
 KB = 1024
@@ -94,6 +94,7 @@ LONGEST_LISTS = [
 BAD_KTP = {"nik": "3201-0145-1290", "birth_date-day": "31", "birth_date-month": "2", "birth_date-year": "1990",
            "kk_number": "12345"}
 COMPLETE = applying(photos=("ktp", "selfie"), phone="verified")
+SENT = applying(photos=("ktp", "selfie"), phone="verified", sent=True)
 
 
 def staff_signed_in(role="officer", colleagues=0):
@@ -171,66 +172,6 @@ def batch_of(records=5, closed=False, role="supervisor", incomplete=0):
     return given
 
 
-def walkin_in(state, **columns):
-    """A `given` for the public pages: a walk-in record in `state` with reference PK-DEM0-0001 (and, per
-    visit, a fresh NIK and number)."""
-
-    def given(client, email, make_account, sms):
-        from portal.models import Application
-
-        with client.application.app_context():
-            Application.delete().where(Application.reference == "PK-DEM0-0001").execute()
-        walkin_record(client.application, state, reference="PK-DEM0-0001", **columns)
-
-    return given
-
-
-def claiming(until):
-    """A `given` for the claim's pages: a confirmed walk-in record found at /klaim (with a number, or only an
-    email address for until="email"), its SMS code entered ("account"), and the account made and logged in
-    ("done")."""
-
-    def given(client, email, make_account, sms):
-        from portal.models import Account
-
-        record = walkin_record(client.application, "confirmed", phone=None if until == "email" else "auto",
-                               email=email if until == "email" else None)
-        response = client.post("/klaim", data={
-            "reference": record.reference, "nik": record.nik, "birth_date-day": "5", "birth_date-month": "12",
-            "birth_date-year": "1990"})
-        assert response.status_code == 303, "the claim did not find the record"
-        if until in ("account", "done"):
-            assert client.post("/klaim/kode", data={"code": sms.last_code(record.phone)}).status_code == 303
-        if until == "done":
-            assert client.post("/klaim/akun", data={"email": email, "password": PASSWORD}).status_code == 303
-            with client.application.app_context():
-                Account.update(email_verified_at=Account.created_at).where(Account.email == email).execute()
-            assert client.post("/masuk", data={"email": email, "password": PASSWORD}).status_code == 303
-
-    return given
-
-
-def pmo_with(records=5):
-    """A `given` for the PMO's pages: a batch of `records` ratified walk-ins (the first two with warnings), a NIK
-    dispute over an online draft, and a PMO user signed in; paths may name "{batch}", "{record}", "{dispute}"."""
-
-    def given(client, email, make_account, sms):
-        from portal.models import Account, Application, Batch, NikDispute, utcnow
-        from claim_support import office
-
-        app = client.application
-        with app.app_context():
-            batch = Batch.create(office=office(), number=Batch.select().count() + 1, status="ratified",
-                                 closed_at=utcnow(), record_count=records)
-            made = [walkin_record(app, "ratified", batch=batch, not_in_education=n > 0, not_excluded=n != 1)
-                    for n in range(records)]
-            holder = Account.create(email=f"draf-{email}", full_name="Pemilik Draf", password_hash="x")
-            draft = Application.create(account=holder, nik=f"327301451290{Batch.select().count():04d}",
-                                       full_name="Pemilik Draf")
-            dispute = NikDispute.create(nik=draft.nik, claimant_name="Siti Penggugat", contact_phone="+6281377770000",
-                                        office=office(), recorded_by=holder, note="e-KTP asli dilihat")
-        client.ids = {"batch": batch.id, "record": made[0].id, "dispute": dispute.id}
-        create_staff(app, "pmo", email, name="Putri PMO")
 DESK_REFERENCE = "PK-DESK-0001"  # the walk-in the desk pages show (Crockford: no I, L, O or U in it)
 DESK_DISPUTE = 9001
 WALKINS = itertools.count(1)
@@ -265,9 +206,95 @@ def at_the_desk(records=1, dispute=False):
     return given
 
 
+def walkin_in(state, **columns):
+    """A `given` for the public pages: a walk-in record in `state` with reference PK-DEM0-0001 (and, per
+    visit, a fresh NIK and number)."""
+
+    def given(client, email, make_account, sms):
+        from portal.models import Application
+
+        with client.application.app_context():
+            Application.delete().where(Application.reference == "PK-DEM0-0001").execute()
+        walkin_record(client.application, state, reference="PK-DEM0-0001", **columns)
+
+    return given
+
 
 DESK = "/petugas/meja"
 DESK_RECORD = f"{DESK}/data/{DESK_REFERENCE}"
+
+
+def claiming(until):
+    """A `given` for the claim's pages: a confirmed walk-in record found at /klaim (with a number, or only an
+    email address for until="email"), its SMS code entered ("account"), and the account made and logged in
+    ("done")."""
+
+    def given(client, email, make_account, sms):
+        from portal.models import Account
+
+        record = walkin_record(client.application, "confirmed", phone=None if until == "email" else "auto",
+                               email=email if until == "email" else None)
+        response = client.post("/klaim", data={
+            "reference": record.reference, "nik": record.nik, "birth_date-day": "5", "birth_date-month": "12",
+            "birth_date-year": "1990"})
+        assert response.status_code == 303, "the claim did not find the record"
+        if until in ("account", "done"):
+            assert client.post("/klaim/kode", data={"code": sms.last_code(record.phone)}).status_code == 303
+        if until == "done":
+            assert client.post("/klaim/akun", data={"email": email, "password": PASSWORD}).status_code == 303
+            with client.application.app_context():
+                Account.update(email_verified_at=Account.created_at).where(Account.email == email).execute()
+            assert client.post("/masuk", data={"email": email, "password": PASSWORD}).status_code == 303
+
+    return given
+
+
+def with_wave(given, joined=False, closed=False):
+    """A `given` followed by an open wave (which the applicant has joined), or wave 1 closed with its results
+    and 37 more provinces' entries, as the PMO's pages show at their fullest."""
+
+    def then(client, email, make_account, sms):
+        from portal.models import Account, Application, Wave
+        from portal.services import selection, waves
+        from wave_support import make_application, open_wave, past_wave
+
+        given(client, email, make_account, sms)
+        with client.application.app_context():
+            if closed and not Wave.get_or_none(Wave.number == 1):  # the visits share one database
+                from portal.rules import regions
+
+                people = [make_application(province=code) for code, _name in regions.options()]
+                selection.run(past_wave(1, quota=20, province_quotas={"32": 2}, entries=people))
+            wave = Wave.get_or_none(Wave.number == 2) or open_wave(number=2)
+            account = Account.get_or_none(Account.email == email)
+            application = account and Application.get_or_none(Application.account == account)
+            if joined and application:
+                waves.enter(wave, application)
+
+    return then
+
+
+def pmo_with(records=5):
+    """A `given` for the PMO's pages: a batch of `records` ratified walk-ins (the first two with warnings), a NIK
+    dispute over an online draft, and a PMO user signed in; paths may name "{batch}", "{record}", "{dispute}"."""
+
+    def given(client, email, make_account, sms):
+        from portal.models import Account, Application, Batch, NikDispute, utcnow
+        from walkin_support import office
+
+        app = client.application
+        with app.app_context():
+            batch = Batch.create(office=office(), number=Batch.select().count() + 1, status="ratified",
+                                 closed_at=utcnow(), record_count=records)
+            made = [walkin_record(app, "ratified", batch=batch, not_in_education=n > 0, not_excluded=n != 1)
+                    for n in range(records)]
+            holder = Account.create(email=f"draf-{email}", full_name="Pemilik Draf", password_hash="x")
+            draft = Application.create(account=holder, nik=f"327301451290{Batch.select().count():04d}",
+                                       full_name="Pemilik Draf")
+            dispute = NikDispute.create(nik=draft.nik, claimant_name="Siti Penggugat", contact_phone="+6281377770000",
+                                        office=office(), recorded_by=holder, note="e-KTP asli dilihat")
+        client.ids = {"batch": batch.id, "record": made[0].id, "dispute": dispute.id}
+        create_staff(app, "pmo", email, name="Putri PMO")
 
 
 @dataclass(frozen=True)
@@ -350,31 +377,6 @@ PAGES = [
     Page("handover record (BAST)", "/petugas/meja/batch/{batch}/bast", given=batch_of(closed=True)),
     Page("batch history", "/petugas/meja/batch/{batch}/riwayat", given=batch_of(closed=True)),
     Page("record history", "/petugas/meja/catatan/{record}/riwayat", given=batch_of(closed=True)),
-    # The public status check and the claim of a walk-in record.
-    Page("status check", "/status"),
-    Page("status check, not found", "/status", method="POST", form={
-        "reference": "PK-ZZZZ-ZZZZ", "birth_date-day": "5", "birth_date-month": "12", "birth_date-year": "1990"}),
-    Page("status check, answer", "/status", method="POST", given=walkin_in("returned", reason="nik_kk"),
-         form={"reference": "PK-DEM0-0001", "birth_date-day": "5", "birth_date-month": "12",
-               "birth_date-year": "1990"}),
-    Page("claim", "/klaim"),
-    Page("claim, not found", "/klaim", method="POST", form={
-        "reference": "PK-ZZZZ-ZZZZ", "nik": "3201014512900001", "birth_date-day": "5", "birth_date-month": "12",
-        "birth_date-year": "1990"}),
-    Page("claim: SMS code", "/klaim/kode", given=claiming("code")),
-    Page("claim: email sent", "/klaim/cek-email", given=claiming("email")),
-    Page("claim: account", "/klaim/akun", given=claiming("account")),
-    Page("claim: bad link", "/klaim/tautan/bukan-token", status=400),
-    Page("task list, claimed walk-in", "/pendaftaran/", given=claiming("done")),
-    # The PMO: ratified lists, a batch of 50 to confirm, rejecting one, NIK disputes.
-    Page("PMO: ratified lists", "/pmo/", given=pmo_with()),
-    Page("PMO: ratified batch, 50", "/pmo/batch/{batch}", given=pmo_with(50)),
-    Page("PMO: confirm all", "/pmo/batch/{batch}/kukuhkan-semua", given=pmo_with()),
-    Page("PMO: reject", "/pmo/catatan/{record}/tolak", given=pmo_with()),
-    Page("PMO: reject, errors", "/pmo/catatan/{record}/tolak", method="POST", form={"reason": "other", "note": ""},
-         given=pmo_with()),
-    Page("PMO: NIK disputes", "/pmo/sengketa-nik", given=pmo_with()),
-    Page("PMO: NIK dispute", "/pmo/sengketa-nik/{dispute}", given=pmo_with()),
     # The walk-in desk.
     Page("desk: today, 40", f"{DESK}/", given=at_the_desk(records=40)),
     Page("desk: entry page", f"{DESK}/baru", given=at_the_desk(records=0)),
@@ -391,6 +393,42 @@ PAGES = [
     Page("desk: phone code", f"{DESK_RECORD}/nomor-hp", given=at_the_desk()),
     Page("desk: NIK dispute", f"{DESK}/sengketa-nik", given=at_the_desk(records=0)),
     Page("desk: dispute receipt", f"{DESK}/sengketa-nik/{DESK_DISPUTE}", given=at_the_desk(records=0, dispute=True)),
+    # The public status check and the claim of a walk-in record.
+    Page("status check", "/status"),
+    Page("status check, not found", "/status", method="POST", form={
+        "reference": "PK-ZZZZ-ZZZZ", "birth_date-day": "5", "birth_date-month": "12", "birth_date-year": "1990"}),
+    Page("status check, answer", "/status", method="POST", given=walkin_in("returned", reason="nik_kk"),
+         form={"reference": "PK-DEM0-0001", "birth_date-day": "5", "birth_date-month": "12",
+               "birth_date-year": "1990"}),
+    Page("claim", "/klaim"),
+    Page("claim, not found", "/klaim", method="POST", form={
+        "reference": "PK-ZZZZ-ZZZZ", "nik": "3201014512900001", "birth_date-day": "5", "birth_date-month": "12",
+        "birth_date-year": "1990"}),
+    Page("claim: SMS code", "/klaim/kode", given=claiming("code")),
+    Page("claim: email sent", "/klaim/cek-email", given=claiming("email")),
+    Page("claim: account", "/klaim/akun", given=claiming("account")),
+    Page("claim: bad link", "/klaim/tautan/bukan-token", status=400),
+    Page("task list, claimed walk-in", "/pendaftaran/", given=claiming("done")),
+    # Waves: the applicant's status and joining; the PMO's wave screens.
+    Page("task list, wave open", "/pendaftaran/", given=with_wave(SENT)),
+    Page("join a wave", "/pendaftaran/gelombang", given=with_wave(SENT)),
+    Page("join a wave, error", "/pendaftaran/gelombang", method="POST", form={}, given=with_wave(SENT)),
+    Page("task list, wave joined", "/pendaftaran/", given=with_wave(SENT, joined=True)),
+    Page("pmo: waves", "/pmo/gelombang", given=with_wave(staff_signed_in("pmo"), closed=True)),
+    Page("pmo: new wave", "/pmo/gelombang/baru", given=staff_signed_in("pmo")),
+    Page("pmo: new wave, errors", "/pmo/gelombang/baru", method="POST", form={"number": "x"},
+         given=staff_signed_in("pmo")),
+    Page("pmo: wave, 38 provinces", "/pmo/gelombang/1", given=with_wave(staff_signed_in("pmo"), closed=True)),
+    Page("pmo: wave results", "/pmo/gelombang/1/hasil", given=with_wave(staff_signed_in("pmo"), closed=True)),
+    # The PMO: ratified lists, a batch of 50 to confirm, rejecting one, NIK disputes.
+    Page("PMO: ratified lists", "/pmo/", given=pmo_with()),
+    Page("PMO: ratified batch, 50", "/pmo/batch/{batch}", given=pmo_with(50)),
+    Page("PMO: confirm all", "/pmo/batch/{batch}/kukuhkan-semua", given=pmo_with()),
+    Page("PMO: reject", "/pmo/catatan/{record}/tolak", given=pmo_with()),
+    Page("PMO: reject, errors", "/pmo/catatan/{record}/tolak", method="POST", form={"reason": "other", "note": ""},
+         given=pmo_with()),
+    Page("PMO: NIK disputes", "/pmo/sengketa-nik", given=pmo_with()),
+    Page("PMO: NIK dispute", "/pmo/sengketa-nik/{dispute}", given=pmo_with()),
 ]
 
 

@@ -8,7 +8,7 @@ import pytest
 from conftest import PASSWORD, link_in
 from portal.models import Account, Application, AuditEntry
 from portal.services import audit
-from claim_support import BORN, walkin
+from walkin_support import BORN, walkin
 
 
 def claim_form(record, nik=None, born=BORN, reference=None):

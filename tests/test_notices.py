@@ -13,7 +13,7 @@ from portal.models import Account, Application, OutboxMessage, utcnow
 from portal.services import notices
 from portal.services.status import transition, transition_many
 from queue_support import work
-from claim_support import walkin
+from walkin_support import walkin
 
 
 def sent(sms, mailbox, record, email):

@@ -8,7 +8,7 @@ import pytest
 from conftest import PASSWORD
 from portal.models import Account, Application, AuditEntry, Batch, NikDispute, OutboxMessage, utcnow
 from portal.services import audit
-from claim_support import office, walkin
+from walkin_support import office, walkin
 
 
 def text_of(response):

@@ -5,7 +5,7 @@ import logging
 
 from hypothesis import given, settings
 
-from claim_support import office, walkin
+from walkin_support import office, walkin
 from conftest import sign_in_staff
 from portal.extensions import limiter
 from portal.models import Account, Batch, NikDispute, utcnow

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from claim_support import BORN, walkin
+from walkin_support import BORN, walkin
 
 
 def ask(client, reference, born=BORN, ip="10.1.1.1", **headers):

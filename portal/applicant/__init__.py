@@ -11,7 +11,7 @@ from portal.services.applications import draft_for
 
 bp = Blueprint("applicant", __name__, url_prefix="/pendaftaran")
 # Wizard pages an applicant may still open after sending: they show answers or the result.
-READ_ONLY_ENDPOINTS = {"applicant.task_list", "applicant.check", "applicant.submitted"}
+READ_ONLY_ENDPOINTS = {"applicant.task_list", "applicant.check", "applicant.submitted", "applicant.wave_join"}
 
 
 @bp.before_request

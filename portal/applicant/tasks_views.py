@@ -6,6 +6,7 @@ from portal.applicant import bp
 from portal.applicant.tasks import STATE_LABELS, task_rows
 from portal.rendering import render_page
 from portal.services.tracking import StatusAnswer
+from portal.services import waves
 
 
 @bp.route("/")
@@ -16,4 +17,5 @@ def task_list():
     return render_page(
         "applicant/task_list.html", rows=rows, labels=STATE_LABELS, done=done, application=g.application,
         answer=StatusAnswer.of(g.application) if g.application.is_submitted else None,
+        wave_status=waves.status_for(g.application),
     )

@@ -67,6 +67,11 @@ ACTION_LABELS = {
     "walkin.phone_code_sent": _l("SMS code sent to the applicant's number"),
     "walkin.phone_verified": _l("Mobile number confirmed at the desk"),
     "nik_dispute.recorded": _l("NIK dispute recorded"),
+    "wave.created": _l("Wave created"),
+    "wave.closed": _l("Wave closed"),
+    "wave.entered": _l("Entered into a wave"),
+    "wave.selected": _l("Wave selection run"),
+    "wave.results_sent": _l("Wave results sent"),
 }
 
 

@@ -1,0 +1,147 @@
+"""The PMO's wave screens: create waves, watch entries per province, close, enter walk-ins, run the selection,
+read and export the results."""
+
+from flask import abort, flash, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from portal.domain import DomainError
+from portal.exports import csv_response, xlsx_response
+from portal.forms.base import Form
+from portal.htmx import see_other
+from portal.models import Wave, utcnow
+from portal.pmo import bp
+from portal.pmo.wave_forms import WaveForm, to_utc, to_wib
+from portal.rendering import render_page
+from portal.roles import PMO
+from portal.rules import regions, screening
+from portal.rules import waves as rules
+from portal.services import selection, waves
+from portal.staff.home_views import TOOLS
+
+TOOLS.append(("pmo.wave_list", _l("Waves and selection"),
+              _l("Open waves, watch entries per province, run the draw and send the results."), frozenset({PMO})))
+
+
+def _wave(number):
+    wave = Wave.get_or_none(Wave.number == number)
+    if wave is None:
+        abort(404)
+    return wave
+
+
+def _actor():
+    return current_user._get_current_object()
+
+
+@bp.route("/gelombang")
+def wave_list():
+    """Every wave with its state and entries."""
+    return render_page("pmo/wave_list.html", waves=waves.all_waves(), now=utcnow(), state=rules.wave_state,
+                       state_labels=rules.STATE_LABELS)
+
+
+@bp.route("/gelombang/baru", methods=["GET", "POST"])
+def wave_new():
+    """Create a wave: number, times (WIB), total quota and optional province quotas."""
+    form = WaveForm()
+    if request.method == "GET":
+        opens, closes = waves.default_times()
+        last = Wave.select().order_by(Wave.number.desc()).first()
+        form.number.data = (last.number + 1) if last else 1
+        form.opens_at.data, form.closes_at.data = to_wib(opens), to_wib(closes)
+    if form.validate_on_submit():
+        try:
+            wave = waves.create(_actor(), form.number.data, to_utc(form.opens_at.data), to_utc(form.closes_at.data),
+                                form.quota.data, form.province_quotas(), ip=request.remote_addr)
+        except DomainError as error:
+            form[error.field or "number"].errors.append(error.message)
+        else:
+            flash(_("Wave %(number)d created.", number=wave.number), "success")
+            return see_other(url_for(".wave_detail", number=wave.number))
+    return render_page("pmo/wave_new.html", form=form)
+
+
+@bp.route("/gelombang/<int:number>")
+def wave_detail(number):
+    """A wave: state, live entries per province against their quotas, and the actions its state allows."""
+    wave = _wave(number)
+    counts, quotas = waves.province_counts(wave), waves.quotas_of(wave)
+    provinces = [(code, name, counts.get(code, 0), quotas.get(code)) for code, name in regions.options()
+                 if code in counts or code in quotas]
+    return render_page("pmo/wave_detail.html", wave=wave, state=rules.wave_state(wave, utcnow()),
+                       provinces=provinces, total=sum(counts.values()), form=Form(),
+                       walkins=waves.waiting_walkins(wave), state_labels=rules.STATE_LABELS)
+
+
+@bp.route("/gelombang/<int:number>/tutup", methods=["POST"])
+def wave_close(number):
+    """Close an open wave now."""
+    wave = _wave(number)
+    if Form().validate_on_submit():
+        try:
+            waves.close(wave, _actor(), ip=request.remote_addr)
+            flash(_("Wave %(number)d is closed. You can run the selection now.", number=number), "success")
+        except DomainError as error:
+            flash(error.message, "error")
+    return see_other(url_for(".wave_detail", number=number))
+
+
+@bp.route("/gelombang/<int:number>/pendaftar-langsung", methods=["POST"])
+def wave_walkins(number):
+    """Enter every confirmed walk-in candidate into this wave in one action."""
+    wave = _wave(number)
+    if Form().validate_on_submit():
+        try:
+            entered = waves.enter_walkins(wave, _actor(), ip=request.remote_addr)
+            flash(_("%(count)d confirmed walk-in candidates entered into wave %(number)d.", count=entered,
+                    number=number), "success")
+        except DomainError as error:
+            flash(error.message, "error")
+    return see_other(url_for(".wave_detail", number=number))
+
+
+@bp.route("/gelombang/<int:number>/seleksi", methods=["POST"])
+def wave_select(number):
+    """Run (or re-run) the selection; results are queued for email and SMS to those not yet told."""
+    wave = _wave(number)
+    if Form().validate_on_submit():
+        try:
+            selection.run(wave, _actor(), ip=request.remote_addr)
+        except DomainError as error:
+            flash(error.message, "error")
+            return see_other(url_for(".wave_detail", number=number))
+        flash(_("Selection done. The results are being sent by email and SMS."), "success")
+        return see_other(url_for(".wave_results", number=number))
+    return see_other(url_for(".wave_detail", number=number))
+
+
+@bp.route("/gelombang/<int:number>/hasil")
+def wave_results(number):
+    """Counts per province and outcome, and per reason; the seed and manifest; the exports."""
+    wave = _wave(number)
+    if not wave.selected_at:
+        return see_other(url_for(".wave_detail", number=number))
+    by_province, by_reason = selection.summary(wave)
+    names = dict(regions.options())
+    count, digest = selection.manifest(selection.result_rows(wave))
+    return render_page("pmo/wave_results.html", wave=wave, by_province=sorted(by_province.items()), names=names,
+                       by_reason=sorted(by_reason.items(), key=lambda item: -item[1]), count=count, digest=digest,
+                       outcomes=rules.OUTCOME_LABELS, reasons=screening.REASONS)
+
+
+@bp.route("/gelombang/<int:number>/hasil.<any(csv, xlsx):kind>")
+def wave_export(number, kind):
+    """The published list with the seed and manifest, as CSV or XLSX."""
+    wave = _wave(number)
+    if not wave.selected_at:
+        abort(404)
+    rows = list(selection.result_rows(wave))
+    count, digest = selection.manifest(rows)
+    about = [f"wave={wave.number}", f"seed={wave.seed}", f"entries={count}", f"sha256={digest}"]
+    name = f"gelombang-{wave.number}-hasil.{kind}"
+    if kind == "csv":
+        return csv_response(name, about, [selection.RESULT_FIELDS, *rows])
+    return xlsx_response(name, [("hasil", selection.RESULT_FIELDS, rows),
+                                ("manifest", ["key", "value"], [a.split("=", 1) for a in about])])

@@ -1,0 +1,88 @@
+"""Waves in Debian's Chromium, JavaScript on and off: an applicant joins the open wave with the consent; the
+PMO creates a wave, closes it, runs the selection and reads the results. Every page is checked with axe-core."""
+
+from datetime import timedelta
+
+import pytest
+from playwright.sync_api import expect
+
+from browser_support import browser, journeys, live_server, translated  # noqa: F401
+from conftest import PASSWORD, totp_code
+from portal.models import Account, WaveEntry, utcnow
+from portal.pmo.wave_forms import to_wib
+from wave_support import make_application, open_wave
+
+pytestmark = pytest.mark.browser
+MODES = pytest.mark.parametrize("javascript", [True, False], ids=["js", "nojs"])
+
+
+@MODES
+def test_an_applicant_joins_the_open_wave(journeys, javascript, app, make_account):
+    email = f"gabung-{'js' if javascript else 'nojs'}@contoh.id"
+    make_account(email=email)
+    with app.app_context():
+        application = make_application(account=Account.by_email(email))
+        open_wave(number=4)
+    j = journeys(javascript, label="wave")
+    page = j.page
+    j.goto("/masuk")
+    page.locator("#email").fill(email)
+    page.locator("#password").fill(PASSWORD)
+    j.submit(page.locator("main form button"), "/pendaftaran/")
+    expect(page.locator("#gelombang")).to_contain_text(translated(app, "You can join"))
+    j.check("task-list-can-join")
+
+    page.locator("#gelombang a.button").click()
+    j.arrive("/pendaftaran/gelombang")
+    j.check("join")
+    j.submit(page.locator("main form button"), "/pendaftaran/gelombang")
+    expect(page.locator(".error-summary")).to_contain_text(translated(app, "Confirm that your data is valid to join the wave"))
+    j.check("join-error")
+
+    page.locator("#consent").check()
+    j.submit(page.locator("main form button"), "/pendaftaran/")
+    expect(page.locator("#gelombang")).to_contain_text(translated(app, "Waiting for the wave to close"))
+    j.check("joined")
+    with app.app_context():
+        assert WaveEntry.select().where(WaveEntry.application == application.id).count() == 1
+    j.assert_clean()
+
+
+@MODES
+def test_the_pmo_creates_closes_and_selects_a_wave(journeys, javascript, app, make_staff):
+    make_staff("pmo")
+    with app.app_context():
+        for province in ("32", "32", "35"):
+            make_application(province=province)
+    j = journeys(javascript, label="pmo")
+    page = j.page
+    j.goto("/petugas")
+    page.locator("#email").fill("pmo@kantor.id")
+    page.locator("#password").fill(PASSWORD)
+    page.locator("#code").fill(totp_code())
+    j.submit(page.locator("main form button"), "/petugas/beranda")
+    page.locator("main a[href='/pmo/gelombang']").click()
+    j.arrive("/pmo/gelombang")
+    j.check("waves")
+    page.locator("main a[href='/pmo/gelombang/baru']").click()
+    j.arrive("/pmo/gelombang/baru")
+    now = to_wib(utcnow())
+    page.locator("#opens_at").fill((now - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"))
+    page.locator("#closes_at").fill((now + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M"))
+    page.locator("#quota").fill("2")
+    j.check("new-wave")
+    j.submit(page.locator("main form button"), "/pmo/gelombang/1")
+    expect(page.locator("main")).to_contain_text(translated(app, "Open"))
+    with app.app_context():
+        from portal.models import Application
+        from portal.services import waves
+
+        for application in Application.select():
+            waves.join(application)
+    j.submit(page.locator("form[action$='/tutup'] button"), "/pmo/gelombang/1")
+    j.check("closed")
+    j.submit(page.locator("form[action$='/seleksi'] button"), "/pmo/gelombang/1/hasil")
+    expect(page.locator("main")).to_contain_text(translated(app, "Seed of the draw"))
+    expect(page.locator("main")).to_contain_text("Jawa Barat")
+    j.check("results")
+    j.assert_clean()
