@@ -6,7 +6,8 @@ import re
 import pytest
 
 from conftest import PASSWORD
-from portal.models import Account, Application, AuditEntry, Batch, NikDispute, OutboxMessage, utcnow
+import wave_support
+from portal.models import Account, Application, AuditEntry, Batch, NikDispute, OutboxMessage, WaveEntry, utcnow
 from portal.services import audit
 from walkin_support import office, walkin
 
@@ -34,8 +35,10 @@ def test_the_ratified_list_shows_each_person_with_the_checks(app, pmo, batch):
     clean = walkin(app, "ratified", batch=batch)
     young = walkin(app, "ratified", batch=batch, not_excluded=False)
     kk = walkin(app, "ratified", batch=batch)
-    for _ in range(2):
-        walkin(app, "confirmed", kk_number=kk.kk_number)
+    with app.app_context():  # two people on the same family card were selected in wave 1
+        family = [wave_support.make_application(kk=kk.kk_number) for _ in range(2)]
+        wave = wave_support.past_wave(1, entries=family)
+        WaveEntry.update(outcome="selected").where(WaveEntry.wave == wave.id).execute()
     disputed = walkin(app, "ratified", batch=batch)
     with app.app_context():
         NikDispute.create(nik=disputed.nik, claimant_name="Orang Lain", contact_phone="+6281399990000",
@@ -45,7 +48,7 @@ def test_the_ratified_list_shows_each_person_with_the_checks(app, pmo, batch):
     page = text_of(pmo.get(f"/pmo/batch/{batch.id}"))
     assert "4 records wait for confirmation; 1 of them have no warning" in page
     assert "Declared an occupation that cannot take part" in page
-    assert "Two people on the same family card (KK) are already confirmed or selected" in page
+    assert "Two people on the same family card (KK) have already been selected" in page
     assert "An open NIK dispute names this NIK" in page
     assert clean.full_name in page and young.full_name in page
 

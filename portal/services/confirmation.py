@@ -1,32 +1,35 @@
 """The PMO's confirmation of ratified walk-ins (mengukuhkan penetapan calon peserta, Permenaker 17/2020): each
 person checked like an online applicant, then confirmed as a candidate participant or rejected with a reason.
 
-The checks are those of wave screening (DESIGN.md 2.3) that can be made before any wave: eligibility
-declarations and age (Permenko 11/2020 art. 2), at most 2 people per family card (KK) in the programme, and
-no open NIK dispute. Their keys are the wave screening's reason keys, so both speak of a person alike. A
-record with a warning cannot be confirmed; it is rejected with a reason, or waits for its dispute.
+The checks are wave screening's own (portal.rules.screening.screen, DESIGN.md 2.3), run as if the record were
+already confirmed, on today's date: eligibility declarations and age (Permenko 11/2020 art. 2), never selected
+before, at most 2 selected per family card (KK), no open NIK dispute. A record with a warning cannot be
+confirmed; it is rejected with a reason, or waits for its dispute to be resolved.
 """
 
 from flask_babel import lazy_gettext as _l
 from peewee import Case, fn
 
 from portal.domain import DomainError
-from portal.models import Application, Batch, NikDispute, Office
-from portal.rules import status
-from portal.rules.eligibility import age_problem
+from portal.models import Application, Batch, NikDispute, Office, StatementLetter, WaveEntry
+from portal.rules import screening, status
+from portal.rules.eligibility import today
 from portal.services.status import transition, transition_many
 
-MAX_PER_KK = 2  # DESIGN.md 3: at most 2 recipients per family card
+# The staff's words for screening's reasons (screening.REASONS speak to the applicant).
 WARNINGS = {
     "in_education": _l("Declared being in formal education"),
     "excluded_job": _l("Declared an occupation that cannot take part (civil servant, TNI, Polri, village official...)"),
     "under_age": _l("Younger than 18"),
-    "kk_limit": _l("Two people on the same family card (KK) are already confirmed or selected"),
+    "selected_before": _l("Selected in an earlier wave"),
+    "kk_limit": _l("Two people on the same family card (KK) have already been selected"),
     "nik_dispute": _l("An open NIK dispute names this NIK"),
+    "letter_required": _l("Three waves without success: needs an approved statement letter"),
 }
 # The rejection reason a warning suggests.
 SUGGESTED_REASON = {"in_education": "not_eligible", "excluded_job": "not_eligible", "under_age": "not_eligible",
-                    "kk_limit": "kk_limit", "nik_dispute": "nik_dispute"}
+                    "selected_before": "duplicate", "kk_limit": "kk_limit", "nik_dispute": "nik_dispute",
+                    "letter_required": "other"}
 HAS_WARNINGS = _l("This record has warnings, so it cannot be confirmed. Reject it with a reason, or wait until its "
                   "NIK dispute is resolved.")
 DECIDED = (status.RATIFIED, status.CONFIRMED, status.REJECTED)
@@ -50,30 +53,41 @@ def batch_records(batch):
                 .order_by(Application.full_name, Application.id))
 
 
+def facts(records):
+    """screening.Facts for each record, from every wave so far, in a few set-based queries."""
+    ids = [r.id for r in records] or [0]
+    kks = list({r.kk_number for r in records if r.kk_number}) or [""]
+    niks = [r.nik for r in records if r.nik] or [""]
+    outcomes = (WaveEntry.select(WaveEntry.application, WaveEntry.outcome)
+                .where(WaveEntry.application.in_(ids), WaveEntry.outcome.in_(["selected", "not_selected"])).tuples())
+    selected, failures = set(), {}
+    for application_id, outcome in outcomes:
+        if outcome == "selected":
+            selected.add(application_id)
+        else:
+            failures[application_id] = failures.get(application_id, 0) + 1
+    kk_selected = dict(WaveEntry.select(Application.kk_number, fn.COUNT(WaveEntry.id)).join(Application)
+                       .where(Application.kk_number.in_(kks), WaveEntry.outcome == "selected")
+                       .group_by(Application.kk_number).tuples())
+    disputed = {n for (n,) in NikDispute.select(NikDispute.nik)
+                .where(NikDispute.nik.in_(niks), NikDispute.status == "open").tuples()}
+    approved = {a for (a,) in StatementLetter.select(StatementLetter.application)
+                .where(StatementLetter.application.in_(ids), StatementLetter.status == "approved").tuples()}
+    return {r.id: screening.Facts(selected_before=r.id in selected, kk_selected=kk_selected.get(r.kk_number, 0),
+                                  open_dispute=r.nik in disputed, failures=failures.get(r.id, 0),
+                                  letter_approved=r.id in approved) for r in records}
+
+
 def warnings(records):
-    """{application id: [warning keys]} for records waiting for confirmation, computed in three queries."""
+    """{application id: [warning key]} for the records waiting for confirmation: screening's first reason."""
     waiting = [r for r in records if r.status == status.RATIFIED]
-    kks = {r.kk_number for r in waiting if r.kk_number}
-    taken = dict((Application.select(Application.kk_number, fn.COUNT(Application.id))
-                  .where(Application.kk_number.in_(list(kks) or [""]), Application.status == status.CONFIRMED)
-                  .group_by(Application.kk_number).tuples())) if kks else {}
-    niks = [r.nik for r in waiting if r.nik]
-    disputed = {row.nik for row in NikDispute.select(NikDispute.nik)
-                .where(NikDispute.nik.in_(niks or [""]), NikDispute.status == "open")}
+    known, on = facts(waiting), today()
     found = {}
     for record in waiting:
-        keys = []
-        if record.not_in_education is not True:
-            keys.append("in_education")
-        if record.not_excluded is not True:
-            keys.append("excluded_job")
-        if record.birth_date is None or age_problem(record.birth_date):
-            keys.append("under_age")
-        if taken.get(record.kk_number, 0) >= MAX_PER_KK:
-            keys.append("kk_limit")
-        if record.nik in disputed:
-            keys.append("nik_dispute")
-        found[record.id] = keys
+        # Screened as the candidate it would become: a ratified record is not yet one that may join a wave.
+        as_confirmed = Application(**{**record.__data__, "status": status.CONFIRMED})
+        reason = screening.screen(as_confirmed, known[record.id], on)
+        found[record.id] = [reason] if reason else []
     return found
 
 
