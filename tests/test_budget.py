@@ -295,6 +295,9 @@ def pmo_with(records=5):
                                         office=office(), recorded_by=holder, note="e-KTP asli dilihat")
         client.ids = {"batch": batch.id, "record": made[0].id, "dispute": dispute.id}
         create_staff(app, "pmo", email, name="Putri PMO")
+        assert sign_in_staff(client, email).status_code == 303, "staff sign-in failed"
+
+    return given
 
 
 @dataclass(frozen=True)
