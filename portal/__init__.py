@@ -91,6 +91,7 @@ def register_blueprints(app):
     from portal.desk import dispute_views, phone_views, record_views, walkin_views  # noqa: F401
     from portal.pmo import letter_views as pmo_letter_views  # noqa: F401
     from portal.staff import home_views, setup_views, signin_views  # noqa: F401
+    from portal.pmo import confirm_views, dispute_views  # noqa: F401
     from portal.tracking import claim_views, status_views  # noqa: F401
 
     app.register_blueprint(main_bp)

@@ -10,6 +10,7 @@ from portal.rules import regions
 from portal.services import applications
 from portal.services.passwords import hash_password
 from portal.staff.cli import audit_cli, echo_demo_staff, seed_demo_staff, staff_cli
+from portal.tracking.demo import echo_demo_tracking, seed_demo_tracking
 
 DEMO_PASSWORD = "kopi-tubruk-pagi"
 DEMO_ACCOUNTS = [
@@ -51,6 +52,8 @@ def seed_demo_command():
         click.echo(f"  applicant  {email:<20} {name:<16} {about}")
     seed_demo_letters(password_hash)
     seed_demo_review()
+    seed_demo_tracking(office)
+    echo_demo_tracking()
 
 
 # Walk-ins of the demo office's closed batch: (name, sex, birth date, village in Kabupaten Bogor, education,
