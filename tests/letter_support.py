@@ -7,7 +7,7 @@ from functools import cache
 
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
-from tests.image_support import with_noise
+from image_support import with_noise
 
 LINES = [
     "SURAT PERNYATAAN",
@@ -101,7 +101,7 @@ def failed_waves(application, numbers=(1, 2, 3)):
 
 def thrice_failed(account=None, numbers=(1, 2, 3), **fields):
     """A sent application, with a birth place, not selected in three waves (1, 2 and 3 unless told)."""
-    from tests.wave_support import make_application
+    from wave_support import make_application
 
     fields.setdefault("birth_place", "Bogor")
     return failed_waves(make_application(account=account, **fields), numbers)

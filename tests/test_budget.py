@@ -175,7 +175,7 @@ def letter_needed(state=None):
 
     def given(client, email, make_account, sms):
         from portal.models import Account, StatementLetter
-        from tests.letter_support import photographed, thrice_failed
+        from letter_support import photographed, thrice_failed
 
         logged_in(client, email, make_account, sms)
         with client.application.app_context():
@@ -198,7 +198,7 @@ def pmo_with_letters(count=1):
     def given(client, email, make_account, sms):
         from portal.models import StatementLetter
         from portal.storage import storage
-        from tests.wave_support import make_application
+        from wave_support import make_application
 
         with client.application.app_context():
             key = storage().save(b"not read by these pages")

@@ -12,9 +12,9 @@ from portal.domain import DomainError
 from portal.models import Account, AuditEntry, OutboxMessage, StatementLetter, Wave, WaveEntry
 from portal.rules import waves as wave_rules
 from portal.services import letters, selection, waves
-from tests.letter_support import failed_waves, photographed, thrice_failed
-from tests.wave_support import make_application, open_wave, past_wave
-from tests.wizard_support import upload
+from letter_support import failed_waves, photographed, thrice_failed
+from wave_support import make_application, open_wave, past_wave
+from wizard_support import upload
 
 LETTER_PAGE = "/pendaftaran/surat-pernyataan"
 PRINT_PAGE = "/pendaftaran/surat-pernyataan/cetak"
@@ -273,3 +273,17 @@ def test_a_letter_photo_is_only_for_its_owner_and_the_pmo(app, applicant, failed
     assert officer.get(f"/pmo/surat/{letter.id}/kecil").status_code == 404
     assert applicant.get(f"/pendaftaran/surat-pernyataan/{letter.id}/kecil").status_code == 200
     assert pmo_client(app, make_staff, staff_login).get(f"/pmo/surat/{letter.id}/kecil").status_code == 200
+
+
+def test_the_task_list_shows_the_letter_steps_where_gabung_was(app, applicant, failed_applicant):
+    with app.app_context():
+        open_wave(number=4)
+    text = page(applicant.get("/pendaftaran/"))
+    assert "Letter needed" in text and 'href="/pendaftaran/surat-pernyataan"' in text and "Join wave 4" not in text
+    response = applicant.post("/pendaftaran/gelombang", data={"consent": "y"})
+    assert response.status_code == 303
+    assert "must approve your statement letter before you can join again" in page(applicant.get("/pendaftaran/"))
+    send_letter(applicant)
+    assert "Waiting for review" in page(applicant.get("/pendaftaran/"))
+    with app.app_context():
+        assert WaveEntry.select().where(WaveEntry.outcome.is_null()).count() == 0

@@ -5,7 +5,7 @@ from flask import g
 from portal.applicant import bp
 from portal.applicant.tasks import STATE_LABELS, task_rows
 from portal.rendering import render_page
-from portal.services import waves
+from portal.services import letters, waves
 
 
 @bp.route("/")
@@ -13,7 +13,10 @@ def task_list():
     """Each section of the application and its state."""
     rows = task_rows(g.application)
     done = sum(1 for _section, state in rows if state == "done")
+    wave_status = waves.status_for(g.application)
+    # After three waves without success the letter's steps take the place of "Gabung" (services.letters).
+    letter = letters.state_for(g.application) if wave_status and wave_status.reason == "letter_required" else None
     return render_page(
         "applicant/task_list.html", rows=rows, labels=STATE_LABELS, done=done, application=g.application,
-        wave_status=waves.status_for(g.application),
+        wave_status=wave_status, letter=letter,
     )
