@@ -96,7 +96,9 @@ def test_the_pmo_rejects_then_approves_with_the_keyboard(journeys, javascript, a
     page.locator("main a.button").click()
     j.arrive(f"/pmo/surat/{first.id}")
     expect(page.locator("img.letter-photo")).to_be_visible()
-    assert page.locator("img.letter-photo").evaluate("img => img.naturalWidth") > 0  # served to the PMO
+    # Served to the PMO: the picture arrives and decodes.
+    page.wait_for_function("() => { const img = document.querySelector('img.letter-photo');"
+                           " return img.complete && img.naturalWidth > 0; }")
     j.check("letter")
 
     # Reject without a reason: the message, linked from the summary.

@@ -287,3 +287,17 @@ def test_the_task_list_shows_the_letter_steps_where_gabung_was(app, applicant, f
     assert "Waiting for review" in page(applicant.get("/pendaftaran/"))
     with app.app_context():
         assert WaveEntry.select().where(WaveEntry.outcome.is_null()).count() == 0
+
+
+def test_seed_demo_has_a_thrice_failed_applicant_with_a_letter_waiting(app, runner):
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    result = runner.invoke(args=["seed-demo"])  # every `make run` seeds again: nothing changes
+    assert result.exit_code == 0 and "rina@contoh.id" in result.output
+    with app.app_context():
+        from portal.models import Application
+
+        rina = Application.get(Application.account == Account.by_email("rina@contoh.id"))
+        state = letters.state_for(rina)
+        assert state.name == letters.PENDING and len(state.failed_waves) == 3
+        assert [letter.application_id for letter in letters.queue()] == [rina.id]
+        assert waves.status_for(rina).reason == "letter_required"
