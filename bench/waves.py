@@ -35,11 +35,11 @@ def make_app(url):
 
 def fresh_schema(app):
     from portal.database import migrate
-    from portal.models import ALL_MODELS, db
+    from portal.models import ALL_MODELS, REFERENCE_MODELS, db
 
     with app.app_context():
         db.connect(reuse_if_open=True)
-        db.drop_tables(ALL_MODELS, cascade=True)
+        db.drop_tables(ALL_MODELS + REFERENCE_MODELS, cascade=True)
         db.execute_sql("DROP TABLE IF EXISTS schema_migration")
         migrate()
         db.close()

@@ -75,7 +75,7 @@ def create_app(test_config=None):
 
 def register_blueprints(app):
     """Each audience's blueprint; a package's view modules are imported so their routes join its bp."""
-    from portal import admin, applicant, desk, ministry, pmo, staff
+    from portal import admin, applicant, desk, ministry, pmo, staff, tracking
     from portal.admin import views  # noqa: F401
     from portal.applicant import ktp_views, personal_views, phone_views, photo_views, review_views, tasks_views  # noqa: F401
     from portal.applicant import letter_views  # noqa: F401
@@ -85,8 +85,10 @@ def register_blueprints(app):
     from portal.main import village_views  # noqa: F401
     from portal.desk import batch_views, document_views  # noqa: F401
     from portal.main.views import bp as main_bp
+    from portal.desk import dispute_views, phone_views, record_views, walkin_views  # noqa: F401
     from portal.pmo import letter_views as pmo_letter_views  # noqa: F401
     from portal.staff import home_views, setup_views, signin_views  # noqa: F401
+    from portal.tracking import claim_views, status_views  # noqa: F401
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
@@ -96,6 +98,7 @@ def register_blueprints(app):
     app.register_blueprint(desk.bp)
     app.register_blueprint(ministry.bp)
     app.register_blueprint(pmo.bp)
+    app.register_blueprint(tracking.bp)
 
 
 def check_secret_key(app):

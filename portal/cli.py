@@ -5,7 +5,7 @@ from datetime import date
 import click
 from flask.cli import with_appcontext
 
-from portal.models import Account, utcnow
+from portal.models import Account, Application, utcnow
 from portal.rules import regions
 from portal.services import applications
 from portal.services.passwords import hash_password
@@ -44,6 +44,7 @@ def seed_demo_command():
     office = seed_demo_staff(DEMO_PASSWORD)
     echo_demo_staff(DEMO_PASSWORD)
     seed_demo_closed_batch(office)
+    seed_demo_walkins(office)
     seed_demo_waves(password_hash)
     click.echo("Waves: wave 1 closed with results, wave 2 open. Applicants (same password):")
     for email, name, _nik, _kk, _aid, about in DEMO_WAVE_PEOPLE:
@@ -53,7 +54,7 @@ def seed_demo_command():
 
 # Walk-ins of the demo office's closed batch: (name, sex, birth date, village in Kabupaten Bogor, education,
 # employment). NIKs are built from these as a real NIK is: region, birth date (day + 40 for women), serial.
-DEMO_WALKINS = [
+DEMO_CLOSED_WALKINS = [
     ("Siti Nurhaliza", "P", date(1995, 3, 14), "32.01.01.1006", "sma", "laid_off"),
     ("Ahmad Fauzi", "L", date(1988, 7, 2), "32.01.01.1011", "smp", "job_seeker"),
     ("Yuni Kartika", "P", date(2000, 11, 23), "32.01.01.1010", "diploma", "sent_home"),
@@ -65,7 +66,7 @@ DEMO_WALKINS = [
 def seed_demo_closed_batch(office):
     """A batch of the demo office keyed by its officer and closed by its supervisor, so the ministry's
     screens have something to review; once only. Run it before any open-batch demo walk-ins are seeded."""
-    from portal.models import Address, Application, Batch
+    from portal.models import Address, Batch
     from portal.rules.reference import new_reference
     from portal.services import batches
 
@@ -74,7 +75,7 @@ def seed_demo_closed_batch(office):
     officer = Account.by_email("petugas@contoh.id")
     supervisor = Account.by_email("penyelia@contoh.id")
     batch = batches.open_batch(office)
-    for n, (name, sex, born, village, education, employment) in enumerate(DEMO_WALKINS, start=1):
+    for n, (name, sex, born, village, education, employment) in enumerate(DEMO_CLOSED_WALKINS, start=1):
         day = born.day + (40 if sex == "P" else 0)
         nik = f"{village[:8].replace('.', '')}{day:02d}{born.month:02d}{born.year % 100:02d}{9000 + n:04d}"
         if Application.get_or_none(Application.nik == nik):
@@ -91,6 +92,38 @@ def seed_demo_closed_batch(office):
     closed = batches.close(batch, supervisor)
     click.echo(f"\nDemo office batch {closed.number} closed by {supervisor.full_name}: {closed.record_count} "
                f"walk-ins, {closed.document_number}, SHA-256 {closed.manifest_sha256}")
+
+# Three paper forms keyed at the demo office's desk: (NIK, birth date, name, birthplace, village, street, education,
+# employment, training). Women born on day D have D + 40 in the NIK.
+DEMO_WALKINS = [
+    ("3201014708920001", date(1992, 8, 7), "Nur Aisyah", "Bogor", "32.01.01.1006", "Jl. Mayor Oking No. 12", "sma",
+     "laid_off", "food"),
+    ("3201011503880002", date(1988, 3, 15), "Joko Prasetyo", "Bogor", "32.01.01.1011", "Kp. Cirimekar RT 02",
+     "smp", "informal", "automotive"),
+    ("3201016201990003", date(1999, 1, 22), "Lestari Handayani", "Jakarta", "32.01.01.1010", "Gg. Kenanga 4",
+     "diploma", "job_seeker", "digital"),
+]
+
+
+def seed_demo_walkins(office):
+    """A few walk-ins in the demo office's open batch, keyed by the demo officer (skipped if already there)."""
+    from portal.services.batches import open_batch
+    from portal.services.intake import create_walkin
+
+    officer = Account.by_email("petugas@contoh.id")
+    for n, (nik, born, name, place, village, street, education, employment, training) in enumerate(DEMO_WALKINS):
+        if Application.get_or_none(Application.nik == nik):
+            continue
+        create_walkin({
+            "nik": nik, "birth_date": born, "kk_number": f"320101010120{n:04d}", "full_name": name, "birth_place": place,
+            "phone": f"+62813100200{n:02d}", "ktp_address": {"region_code": village, "street": street, "rt": "002",
+                                                            "rw": "005"},
+            "domicile_same": True, "education": education, "employment": employment, "not_in_education": True,
+            "not_excluded": True, "aid": ["none"] if n else ["blt_village"], "training_field": training,
+            "ktp_seen": True, "statement_signed": n != 2,
+        }, officer, ip="127.0.0.1")
+    count = Application.select().where(Application.batch == open_batch(office)).count()
+    click.echo(f"Walk-ins in the open batch at {office.name}: {count} (desk: /petugas/meja as petugas@contoh.id)")
 
 
 def register_commands(app):

@@ -71,6 +71,15 @@ RATELIMIT_STRATEGY = "fixed-window"
 LOGIN_LIMIT_IP = "30 per 10 minutes"
 LOGIN_LIMIT_ACCOUNT = "5 per 15 minutes"
 FORM_LIMIT_IP = "20 per 10 minutes"
+# The public status check and the claim of a walk-in record: every try counts per connection (an internet
+# centre's PCs share one), and wrong tries count per reference number, so a date of birth or NIK cannot be
+# guessed for a known reference.
+STATUS_LIMIT_IP = "60 per 10 minutes"
+STATUS_LIMIT_REFERENCE = "5 per 15 minutes"
+CLAIM_LIMIT_IP = "20 per 10 minutes"
+CLAIM_LIMIT_REFERENCE = "5 per hour"
+# Minutes a browser has to finish a claim once the record is found (code, then email and password).
+CLAIM_MINUTES = 30
 # Sign-up emails (verification links, resends, changed addresses) per browser session and per new account:
 # with the per-address cap below, one visitor cannot use the forms to mail many addresses.
 EMAIL_LIMIT_SESSION = "6 per hour"

@@ -167,6 +167,11 @@
     window.htmx.trigger(event.target, 'search');
   });
 
+  // Receipts and statements: the browser's own print dialog (A4 or A5 set by the page's print CSS).
+  document.addEventListener('click', (event) => {
+    if (event.target.closest('[data-print]')) window.print();
+  });
+
   document.addEventListener('change', (event) => {
     if (event.target.matches(SHOW_PASSWORD)) applyShowPassword(event.target);
   });

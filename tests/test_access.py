@@ -24,7 +24,7 @@ from PIL import Image
 from batch_support import close_batch_with_walkins, walkin
 from conftest import PASSWORD
 from portal.services import selection
-from tests import wave_support
+import wave_support
 
 PUBLIC = "public"
 STAFF = frozenset({"officer", "supervisor", "reviewer", "pmo", "admin"})
@@ -86,6 +86,13 @@ RULES = {
     "staff.recovery_codes": STAFF,
     "staff.recovery_codes_new": STAFF,
     "admin.index": frozenset({"admin"}),
+    "tracking.status_check": PUBLIC,
+    "tracking.claim": PUBLIC,
+    "tracking.claim_code": PUBLIC,
+    "tracking.claim_resend": PUBLIC,
+    "tracking.claim_email_sent": PUBLIC,
+    "tracking.claim_link": PUBLIC,
+    "tracking.claim_account": PUBLIC,
     # The office's batches (officers and supervisors of the office; closing refuses others inside the page).
     "desk.batch_list": OFFICE,
     "desk.batch_detail": OFFICE,
@@ -97,6 +104,17 @@ RULES = {
     "desk.batch_xlsx": OFFICE,
     "desk.batch_log": OFFICE,
     "desk.record_log": OFFICE,
+    "desk.walkin_list": OFFICE,
+    "desk.walkin_new": OFFICE,
+    "desk.walkin_detail": OFFICE,
+    "desk.walkin_edit": OFFICE,
+    "desk.walkin_receipt": OFFICE,
+    "desk.walkin_statement": OFFICE,
+    "desk.walkin_signed": OFFICE,
+    "desk.walkin_withdraw": OFFICE,
+    "desk.walkin_phone": OFFICE,
+    "desk.dispute_new": OFFICE,
+    "desk.dispute_receipt": OFFICE,
     "applicant.wave_join": APPLICANT,
     "pmo.wave_list": frozenset({"pmo"}),
     "pmo.wave_new": frozenset({"pmo"}),
@@ -119,10 +137,14 @@ SAMPLES = {
     "pmo.letter_review": lambda world: {"letter_id": world["letter_id"]},
     "pmo.letter_image": lambda world: {"letter_id": world["letter_id"], "variant": "kecil"},
     "staff.set_password_link": lambda world: {"token": "bukan-token"},
+    "tracking.claim_link": lambda world: {"token": "bukan-token"},
     **{f"desk.batch_{name}": lambda world: {"batch_id": world["closed_batch_id"]}
        for name in ("detail", "recap", "statement", "handover", "csv", "xlsx", "log")},
     "desk.batch_close": lambda world: {"batch_id": world["open_batch_id"]},
     "desk.record_log": lambda world: {"application_id": world["walkin_id"]},
+    **{f"desk.walkin_{page}": lambda world: {"reference": world["walkin"]}
+       for page in ("detail", "edit", "receipt", "statement", "signed", "withdraw", "phone")},
+    "desk.dispute_receipt": lambda world: {"dispute_id": world["dispute_id"]},
     **{f"pmo.wave_{name}": lambda world: {"number": world["wave"]}
        for name in ("detail", "close", "walkins", "select", "results")},
     "pmo.wave_export": lambda world: {"number": world["wave"], "kind": "csv"},
@@ -131,16 +153,25 @@ SAMPLES = {
 
 @pytest.fixture
 def world(app, make_account, make_staff):
-    """One account per visitor kind, and a photo belonging to the applicant."""
-    from portal.models import Account, Photo, StatementLetter
+    """One account per visitor kind, a photo and a statement letter of the applicant, and the office's records."""
+    from portal.models import Account, NikDispute, Photo, StatementLetter
     from portal.services.applications import draft_for
     from portal.services.batches import open_batch
     from portal.storage import storage
 
+    from walkin_support import make_walkin
+
     make_account(email="pelamar@contoh.id")
-    for role in sorted(STAFF):
-        make_staff(role)
+    staff = {role: make_staff(role) for role in sorted(STAFF)}
     with app.app_context():
+        # The office's batches: one closed (its documents exist), then an open one with records in it.
+        officer = Account.by_email("officer@kantor.id")
+        closed = close_batch_with_walkins(officer, Account.by_email("supervisor@kantor.id"))
+        walkin_id = walkin(officer).id
+    record = make_walkin(app, staff["officer"])
+    with app.app_context():
+        dispute = NikDispute.create(nik="3201014506950099", claimant_name="Sari", contact_phone="+6281234567890",
+                                    office=staff["officer"].office_id, recorded_by=staff["officer"].id)
         application = draft_for(Account.by_email("pelamar@contoh.id"))
         buffer = io.BytesIO()
         Image.new("RGB", (64, 40), (120, 90, 60)).save(buffer, "JPEG")
@@ -148,14 +179,12 @@ def world(app, make_account, make_staff):
         photo = Photo.create(application=application, kind="ktp", image_key=key, thumb_key=key, width=64,
                              height=40, size_bytes=len(buffer.getvalue()))
         letter = StatementLetter.create(application=application, image_key=key, thumb_key=key)
-        # The office's batches: one closed (its documents exist), one open with a record in it.
-        officer = Account.by_email("officer@kantor.id")
-        closed = close_batch_with_walkins(officer, Account.by_email("supervisor@kantor.id"))
-        walkin_id = walkin(officer).id
+        open_batch_id = open_batch(officer.office).id
         wave = wave_support.past_wave(1, entries=[wave_support.make_application()])
         selection.run(wave)
-    return {"photo_id": photo.id, "closed_batch_id": closed.id, "open_batch_id": open_batch(officer.office).id,
-            "walkin_id": walkin_id, "letter_id": letter.id, "wave": wave.number}
+    return {"photo_id": photo.id, "closed_batch_id": closed.id, "open_batch_id": open_batch_id,
+            "walkin_id": walkin_id, "walkin": record.reference, "dispute_id": dispute.id, "wave": wave.number,
+            "letter_id": letter.id}
 
 
 def sign_in(app, visitor, staff_login):

@@ -21,6 +21,7 @@ import brotli
 import pytest
 
 from conftest import PASSWORD, create_staff, fill_villages, sign_in_staff, totp_code
+from walkin_support import walkin as walkin_record
 from wizard_support import KTP, STEPS, upload, verify_phone
 
 KB = 1024
@@ -142,6 +143,8 @@ def with_villages(given=None):
             given(client, email, make_account, sms)
 
     return prepare
+
+
 OFFICES = itertools.count(1)
 
 
@@ -169,6 +172,40 @@ def batch_of(records=5, closed=False, role="supervisor", incomplete=0):
     return given
 
 
+DESK_REFERENCE = "PK-DESK-0001"  # the walk-in the desk pages show (Crockford: no I, L, O or U in it)
+DESK_DISPUTE = 9001
+WALKINS = itertools.count(1)
+
+
+def at_the_desk(records=1, dispute=False):
+    """A `given` for the desk pages: an officer signed in, and `records` walk-ins of the office, the first
+    with reference DESK_REFERENCE (taken from the last visit's record); a NIK dispute numbered DESK_DISPUTE."""
+
+    def given(client, email, make_account, sms):
+        from walkin_support import make_walkin
+
+        from portal.models import Application, NikDispute
+        from portal.rules.reference import new_reference
+
+        app = client.application
+        officer = create_staff(app, "officer", email)
+        with app.app_context():
+            Application.update(reference=new_reference()).where(Application.reference == DESK_REFERENCE).execute()
+            NikDispute.delete().where(NikDispute.id == DESK_DISPUTE).execute()
+        for n in range(records):
+            record = make_walkin(app, officer, serial=next(WALKINS), full_name=f"Siti Aminah Nomor {n}")
+            if n == 0:
+                with app.app_context():
+                    Application.update(reference=DESK_REFERENCE).where(Application.id == record.id).execute()
+        if dispute:
+            with app.app_context():
+                NikDispute.create(id=DESK_DISPUTE, nik="3201014506959999", claimant_name="Siti Aminah",
+                                  contact_phone="+6281234567890", office=officer.office_id, recorded_by=officer.id)
+        assert sign_in_staff(client, email).status_code == 303, "staff sign-in failed"
+
+    return given
+
+
 def letter_needed(state=None):
     """A `given` for the statement letter pages: logged in, sent, not selected in three waves, and the letter
     `state`: None (none yet), "pending" (its photo uploaded) or "rejected" (with a reason)."""
@@ -191,6 +228,49 @@ def letter_needed(state=None):
     return given
 
 
+def walkin_in(state, **columns):
+    """A `given` for the public pages: a walk-in record in `state` with reference PK-DEM0-0001 (and, per
+    visit, a fresh NIK and number)."""
+
+    def given(client, email, make_account, sms):
+        from portal.models import Application
+
+        with client.application.app_context():
+            Application.delete().where(Application.reference == "PK-DEM0-0001").execute()
+        walkin_record(client.application, state, reference="PK-DEM0-0001", **columns)
+
+    return given
+
+
+DESK = "/petugas/meja"
+DESK_RECORD = f"{DESK}/data/{DESK_REFERENCE}"
+
+
+def claiming(until):
+    """A `given` for the claim's pages: a confirmed walk-in record found at /klaim (with a number, or only an
+    email address for until="email"), its SMS code entered ("account"), and the account made and logged in
+    ("done")."""
+
+    def given(client, email, make_account, sms):
+        from portal.models import Account
+
+        record = walkin_record(client.application, "confirmed", phone=None if until == "email" else "auto",
+                               email=email if until == "email" else None)
+        response = client.post("/klaim", data={
+            "reference": record.reference, "nik": record.nik, "birth_date-day": "5", "birth_date-month": "12",
+            "birth_date-year": "1990"})
+        assert response.status_code == 303, "the claim did not find the record"
+        if until in ("account", "done"):
+            assert client.post("/klaim/kode", data={"code": sms.last_code(record.phone)}).status_code == 303
+        if until == "done":
+            assert client.post("/klaim/akun", data={"email": email, "password": PASSWORD}).status_code == 303
+            with client.application.app_context():
+                Account.update(email_verified_at=Account.created_at).where(Account.email == email).execute()
+            assert client.post("/masuk", data={"email": email, "password": PASSWORD}).status_code == 303
+
+    return given
+
+
 def pmo_with_letters(count=1):
     """A `given` for the PMO's letter pages: `count` applicants with a pending letter ("{letter}" the first), and
     a PMO signed in."""
@@ -208,6 +288,8 @@ def pmo_with_letters(count=1):
         staff_signed_in("pmo")(client, email, make_account, sms)
 
     return given
+
+
 def with_wave(given, joined=False, closed=False):
     """A `given` followed by an open wave (which the applicant has joined), or wave 1 closed with its results
     and 37 more provinces' entries, as the PMO's pages show at their fullest."""
@@ -323,6 +405,38 @@ PAGES = [
     Page("handover record (BAST)", "/petugas/meja/batch/{batch}/bast", given=batch_of(closed=True)),
     Page("batch history", "/petugas/meja/batch/{batch}/riwayat", given=batch_of(closed=True)),
     Page("record history", "/petugas/meja/catatan/{record}/riwayat", given=batch_of(closed=True)),
+    # The walk-in desk.
+    Page("desk: today, 40", f"{DESK}/", given=at_the_desk(records=40)),
+    Page("desk: entry page", f"{DESK}/baru", given=at_the_desk(records=0)),
+    Page("desk: entry, errors", f"{DESK}/baru", method="POST", form={"domicile_same": "no"},
+         given=at_the_desk(records=0)),
+    Page("desk: entry, villages", f"{DESK}/baru", method="POST",
+         form={"action": "region-ktp", "ktp_address-province": "95", "ktp_address-regency": "95.06",
+               "ktp_address-district": "95.06.03"}, given=at_the_desk(records=0)),
+    Page("desk: record", DESK_RECORD, given=at_the_desk()),
+    Page("desk: receipt", f"{DESK_RECORD}/tanda-terima", given=at_the_desk()),
+    Page("desk: statement", f"{DESK_RECORD}/pernyataan", given=at_the_desk()),
+    Page("desk: correct", f"{DESK_RECORD}/ubah", given=at_the_desk()),
+    Page("desk: withdraw", f"{DESK_RECORD}/tarik", given=at_the_desk()),
+    Page("desk: phone code", f"{DESK_RECORD}/nomor-hp", given=at_the_desk()),
+    Page("desk: NIK dispute", f"{DESK}/sengketa-nik", given=at_the_desk(records=0)),
+    Page("desk: dispute receipt", f"{DESK}/sengketa-nik/{DESK_DISPUTE}", given=at_the_desk(records=0, dispute=True)),
+    # The public status check and the claim of a walk-in record.
+    Page("status check", "/status"),
+    Page("status check, not found", "/status", method="POST", form={
+        "reference": "PK-ZZZZ-ZZZZ", "birth_date-day": "5", "birth_date-month": "12", "birth_date-year": "1990"}),
+    Page("status check, answer", "/status", method="POST", given=walkin_in("returned", reason="nik_kk"),
+         form={"reference": "PK-DEM0-0001", "birth_date-day": "5", "birth_date-month": "12",
+               "birth_date-year": "1990"}),
+    Page("claim", "/klaim"),
+    Page("claim, not found", "/klaim", method="POST", form={
+        "reference": "PK-ZZZZ-ZZZZ", "nik": "3201014512900001", "birth_date-day": "5", "birth_date-month": "12",
+        "birth_date-year": "1990"}),
+    Page("claim: SMS code", "/klaim/kode", given=claiming("code")),
+    Page("claim: email sent", "/klaim/cek-email", given=claiming("email")),
+    Page("claim: account", "/klaim/akun", given=claiming("account")),
+    Page("claim: bad link", "/klaim/tautan/bukan-token", status=400),
+    Page("task list, claimed walk-in", "/pendaftaran/", given=claiming("done")),
     # Waves: the applicant's status and joining; the PMO's wave screens.
     Page("task list, wave open", "/pendaftaran/", given=with_wave(SENT)),
     Page("join a wave", "/pendaftaran/gelombang", given=with_wave(SENT)),

@@ -8,7 +8,7 @@ import pytest
 
 from portal.models import AuditEntry, Wave, WaveEntry, WaveQuota, utcnow
 from portal.services import waves
-from tests.wave_support import make_application, open_wave
+from wave_support import make_application, open_wave
 
 
 @pytest.fixture

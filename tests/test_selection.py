@@ -8,7 +8,7 @@ import pytest
 from portal.models import NikDispute, OutboxMessage, StatementLetter, Wave, WaveEntry
 from portal.rules import draw, screening
 from portal.services import selection
-from tests.wave_support import make_account_for, make_application, past_wave
+from wave_support import make_account_for, make_application, past_wave
 
 
 @pytest.fixture
@@ -142,7 +142,7 @@ def test_rerun_gives_the_same_outcomes_and_tells_each_person_once(ctx):
 
 def test_selection_refuses_an_open_wave(ctx):
     from portal.domain import DomainError
-    from tests.wave_support import open_wave
+    from wave_support import open_wave
 
     wave = open_wave()
     with pytest.raises(DomainError):

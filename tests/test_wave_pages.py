@@ -4,7 +4,7 @@ import pytest
 
 from portal.models import Account, StatementLetter, Wave, WaveEntry, utcnow
 from portal.services import waves
-from tests.wave_support import make_application, open_wave, past_wave
+from wave_support import make_application, open_wave, past_wave
 
 
 @pytest.fixture

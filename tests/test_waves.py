@@ -8,7 +8,7 @@ from portal.domain import DomainError
 from portal.models import Wave, WaveEntry, utcnow
 from portal.rules import waves as rules
 from portal.services import waves
-from tests.wave_support import make_application, open_wave, past_wave
+from wave_support import make_application, open_wave, past_wave
 
 
 @pytest.fixture

@@ -230,7 +230,7 @@ def test_a_sent_application_is_read_only(applicant, app, sms):
     assert application_of(app).full_name == "Ani Lestari"
     page = applicant.get("/pendaftaran/periksa").get_data(as_text=True)
     assert "?dari=periksa" not in page and application_of(app).reference in page
-    assert "Status: sent" in applicant.get("/pendaftaran/").get_data(as_text=True)
+    assert "Status: Sent" in applicant.get("/pendaftaran/").get_data(as_text=True)
 
 
 def test_stopping_midway_and_resuming_after_a_new_login(app, make_account, mailbox):

@@ -29,6 +29,9 @@ def require_applicant():
 def load_application():
     """Put the applicant's application in g; a redirect when this page would change a sent one, else None."""
     g.application = draft_for(current_user)
+    if g.application.channel == "walkin" and request.endpoint != "applicant.task_list":
+        # A claimed walk-in record: its answers are the office's to change; the task list shows its status.
+        return see_other(url_for(".task_list"))
     if g.application.is_submitted and request.endpoint not in READ_ONLY_ENDPOINTS:
         flash(DomainError.SENT, "info")
         return see_other(url_for(".task_list"))

@@ -7,12 +7,14 @@ from wtforms import StringField, ValidationError
 from portal.forms.base import Form
 from portal.forms.fields import strip
 from portal.rules.phone import check_mobile
+from portal.rules.voice import voiced
 
 
 class PhoneForm(Form):
     phone = StringField(
         _l("Mobile number"),
-        description=_l("We will send a 6-digit code to it by SMS. For example, 0812 3456 7890"),
+        description=voiced(_l("We will send a 6-digit code to it by SMS. For example, 0812 3456 7890"),
+                            _l("As on the paper form. For example, 0812 3456 7890")),
         filters=[strip],
         render_kw={"type": "tel", "autocomplete": "tel", "inputmode": "tel", "maxlength": "20"},
     )

@@ -10,6 +10,7 @@ from wtforms.validators import DataRequired, Length, StopValidation
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal.rules.nik import clean_number
+from portal.rules.voice import voiced
 
 
 class DateInputField(Field):
@@ -46,7 +47,8 @@ class DateInputField(Field):
             return
         day, month, year = (self.parts[part] for part in self.PARTS)
         if not (day or month or year):
-            self.errors.append(_l("Enter your %(what)s", what=self.name_in_message))
+            self.errors.append(voiced(_l("Enter your %(what)s", what=self.name_in_message),
+                                      _l("Enter the applicant's %(what)s", what=self.name_in_message)))
             return
         missing = [part for part in self.PARTS if not self.parts[part]]
         if missing:

@@ -7,6 +7,7 @@ from portal.forms.base import Form
 from portal.forms.fields import DateInputField, NumberField
 from portal.rules.eligibility import age_problem
 from portal.rules.nik import check_kk, check_nik
+from portal.rules.voice import voiced
 
 NUMBER_INPUT = {"inputmode": "numeric", "autocomplete": "off", "spellcheck": "false", "maxlength": "24"}
 
@@ -14,17 +15,17 @@ NUMBER_INPUT = {"inputmode": "numeric", "autocomplete": "off", "spellcheck": "fa
 class KtpForm(Form):
     nik = NumberField(
         _l("NIK (Nomor Induk Kependudukan)"),
-        description=_l("The 16-digit number at the top of your e-KTP"),
+        description=voiced(_l("The 16-digit number at the top of your e-KTP"), _l("The 16-digit number at the top of the e-KTP")),
         render_kw=NUMBER_INPUT,
     )
     birth_date = DateInputField(
         _l("Date of birth"),
         name_in_message=_l("date of birth"),
-        description=_l("As on your KTP. For example, 27 3 1995"),
+        description=voiced(_l("As on your KTP. For example, 27 3 1995"), _l("As on the KTP. For example, 27 3 1995")),
     )
     kk_number = NumberField(
         _l("Family card (KK) number"),
-        description=_l("The 16-digit number at the top of your Kartu Keluarga"),
+        description=voiced(_l("The 16-digit number at the top of your Kartu Keluarga"), _l("The 16-digit number at the top of the Kartu Keluarga")),
         render_kw=NUMBER_INPUT,
     )
 

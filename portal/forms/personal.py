@@ -10,20 +10,22 @@ from portal import choices
 from portal.forms.base import Form
 from portal.forms.fields import CheckboxesField, NumberField, name_field, options, strip
 from portal.rules import regions
+from portal.rules.voice import voiced
 
 
 class NameForm(Form):
     full_name = name_field(
-        _l("Full name as on your KTP"),
-        _l("Enter your full name as it is written on your KTP"),
+        voiced(_l("Full name as on your KTP"), _l("Full name as on the KTP")),
+        voiced(_l("Enter your full name as it is written on your KTP"),
+               _l("Enter the applicant's full name as it is written on the KTP")),
         _l("Full name must be %(max)d characters or fewer"),
     )
     birth_place = name_field(
         _l("Place of birth"),
-        _l("Enter your place of birth"),
+        voiced(_l("Enter your place of birth"), _l("Enter the applicant's place of birth")),
         _l("Place of birth must be %(max)d characters or fewer"),
         max_length=60,
-        description=_l("The town or regency written on your KTP"),
+        description=voiced(_l("The town or regency written on your KTP"), _l("The town or regency written on the KTP")),
         autocomplete="off",
     )
 
@@ -39,7 +41,7 @@ class AddressForm(Form):
         _l("Street, house number or hamlet"),
         filters=[strip],
         validators=[
-            DataRequired(_l("Enter your street, house number or hamlet")),
+            DataRequired(voiced(_l("Enter your street, house number or hamlet"), _l("Enter the street, house number or hamlet"))),
             Length(max=120, message=_l("Street must be %(max)d characters or fewer")),
         ],
         render_kw={"autocomplete": "address-line1"},
@@ -107,47 +109,56 @@ class AddressForm(Form):
 
 class DomicileForm(Form):
     domicile_same = RadioField(
-        _l("Do you live at the address on your KTP?"),
-        choices=options([("yes", _l("Yes")), ("no", _l("No, I live somewhere else"))]),
-        validators=[InputRequired(_l("Select yes if you live at the address on your KTP"))],
+        voiced(_l("Do you live at the address on your KTP?"), _l("Does the applicant live at the address on the KTP?")),
+        choices=options([("yes", _l("Yes")), ("no", voiced(_l("No, I live somewhere else"), _l("No, somewhere else")))]),
+        validators=[InputRequired(voiced(_l("Select yes if you live at the address on your KTP"),
+                                         _l("Select yes if the applicant lives at the address on the KTP")))],
     )
 
 
 class WorkForm(Form):
     education = RadioField(
-        _l("Highest education you finished"),
+        voiced(_l("Highest education you finished"), _l("Highest education the applicant finished")),
         choices=options(choices.EDUCATION),
-        validators=[InputRequired(_l("Select the highest education you finished"))],
+        validators=[InputRequired(voiced(_l("Select the highest education you finished"),
+                                         _l("Select the highest education the applicant finished")))],
     )
     employment = RadioField(
-        _l("What do you do now?"),
+        voiced(_l("What do you do now?"), _l("What does the applicant do now?")),
         choices=options(choices.EMPLOYMENT),
-        validators=[InputRequired(_l("Select what you do now"))],
+        validators=[InputRequired(voiced(_l("Select what you do now"), _l("Select what the applicant does now")))],
     )
 
 
 class DeclarationsForm(Form):
     not_in_education = BooleanField(
-        _l("I am not at school, college or university now"),
-        validators=[DataRequired(_l("You can only join Prakerja if you are not in formal education now"))],
+        voiced(_l("I am not at school, college or university now"),
+               _l("The applicant declares they are not at school, college or university now")),
+        validators=[DataRequired(voiced(_l("You can only join Prakerja if you are not in formal education now"),
+                                        _l("The applicant can only join Prakerja if they are not in formal education now")))],
     )
     not_excluded = BooleanField(
-        _l("I am none of the people listed above"),
-        validators=[DataRequired(_l("You can only join Prakerja if you are none of the people listed"))],
+        voiced(_l("I am none of the people listed above"), _l("The applicant declares they are none of the people listed")),
+        validators=[DataRequired(voiced(_l("You can only join Prakerja if you are none of the people listed"),
+                                        _l("The applicant can only join Prakerja if they are none of the people listed")))],
     )
     aid = CheckboxesField(
-        _l("Which government aid have you received since 2020?"),
+        voiced(_l("Which government aid have you received since 2020?"),
+               _l("Which government aid has the applicant received since 2020?")),
         description=_l("Select all that apply"),
         choices=options(choices.GOVERNMENT_AID),
     )
     training_field = RadioField(
-        _l("What would you like training in?"),
+        voiced(_l("What would you like training in?"), _l("What would the applicant like training in?")),
         choices=options(choices.TRAINING_FIELDS),
-        validators=[InputRequired(_l("Select what you would like training in"))],
+        validators=[InputRequired(voiced(_l("Select what you would like training in"),
+                                         _l("Select what the applicant would like training in")))],
     )
 
     def validate_aid(self, field):
         if not field.data:
-            raise ValidationError(_l("Select the aid you have received, or None"))
+            raise ValidationError(voiced(_l("Select the aid you have received, or None"),
+                                         _l("Select the aid the applicant has received, or None")))
         if "none" in field.data and len(field.data) > 1:
-            raise ValidationError(_l("Select None only if you have received no aid"))
+            raise ValidationError(voiced(_l("Select None only if you have received no aid"),
+                                         _l("Select None only if the applicant has received no aid")))

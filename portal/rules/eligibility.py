@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
+from portal.rules.voice import voiced
 
 MIN_AGE = 18
 OLDEST_BIRTH_YEAR = 1900
@@ -33,8 +34,10 @@ def age_problem(born, on=None):
         return _l("Date of birth must be after %(year)d", year=OLDEST_BIRTH_YEAR)
     adult_on = birthday(born, MIN_AGE)
     if adult_on > on:
-        return _l(
-            "You must be at least %(age)d years old to join Prakerja. You can register from %(day)s",
-            age=MIN_AGE, day=format_date(adult_on, "d MMMM yyyy"),
+        day = format_date(adult_on, "d MMMM yyyy")
+        return voiced(
+            _l("You must be at least %(age)d years old to join Prakerja. You can register from %(day)s", age=MIN_AGE, day=day),
+            _l("The applicant must be at least %(age)d years old to join Prakerja. They can register from %(day)s",
+               age=MIN_AGE, day=day),
         )
     return None

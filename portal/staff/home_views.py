@@ -18,6 +18,8 @@ TOOLS = [
     ("desk.batch_list", _l("Batches"),
      _l("The office's open batch with each record's check state; closing it (four-eyes rule) and its documents."),
      OFFICE_ROLES),
+    ("desk.walkin_list", _l("Walk-in desk"),
+     _l("Key walk-ins' paper forms, print receipts, find, correct or withdraw records."), OFFICE_ROLES),
     ("staff.recovery_codes", _l("Recovery codes"), _l("See how many you have left, or make new ones."),
      STAFF_ROLES),
 ]
