@@ -18,7 +18,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from hashlib import sha256
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
