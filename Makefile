@@ -8,7 +8,7 @@ PORT ?= 5000
 # Where links in emails and SMS lead; written once into instance/config.py, which is where to change it.
 BASE_URL ?= http://$(HOST):$(PORT)
 
-.PHONY: run test setup base-url translations messages vnu clean assets
+.PHONY: run test setup base-url translations messages vnu clean assets bench
 
 run: $(VENV)/.run translations assets base-url
 	$(FLASK) init-db
@@ -16,7 +16,12 @@ run: $(VENV)/.run translations assets base-url
 	@echo "Portal: http://$(HOST):$(PORT)  (emails are printed here; Ctrl+C stops)"
 	@trap 'kill 0' INT TERM EXIT; \
 	$(BIN)/huey_consumer portal.jobs.huey --workers 2 --worker-type thread --quiet & \
-	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers 1 --threads 8 --access-logfile - wsgi:app
+	$(BIN)/gunicorn -c gunicorn.conf.py --bind $(HOST):$(PORT) --access-logfile - wsgi:app
+
+# Not part of `make test`: throughput against a bare Flask app (wrk, from Debian: apt-get install wrk),
+# a registration against its argon2 hash, and the online flow on 2G in Chromium. Figures in bench/results/.
+bench: $(VENV)/.dev translations assets
+	$(BIN)/python bench/run.py
 
 # tests/test_html.py runs the W3C Nu HTML checker from .ci/node_modules when `make vnu` has put it there.
 test: $(VENV)/.dev translations assets

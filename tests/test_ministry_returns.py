@@ -39,6 +39,8 @@ def test_the_office_sees_its_returned_record_and_enters_it_again_into_its_open_b
     assert returned["record"].reference in page and "Registered more than once" in page
     assert "Sama dengan pendaftaran daring" in page
     url = f"/petugas/meja/dikembalikan/{returned['record'].id}"
+    page = officer.get(url).get_data(as_text=True)
+    assert f'href="/petugas/meja/data/{returned["record"].reference}/ubah"' in page  # the desk's correction page
     page = officer.post(url, data={}).get_data(as_text=True)
     assert "Confirm that you have checked and corrected the record" in page
     response = officer.post(url, data={"corrected": "y"})
@@ -119,3 +121,36 @@ def test_the_administrator_sets_and_changes_quotas(app, make_staff):
     with app.app_context():
         assert Quota.get().amount == 2000
         assert AuditEntry.select().where(AuditEntry.action == "quota.set").count() == 2
+
+
+def test_the_chain_with_the_desk_services_walkins_closed_reviewed_returned_corrected_and_ratified(app, make_staff):
+    """Three walk-ins keyed at the desk, closed by the supervisor, reviewed (one returned for its KK), the
+    returned one corrected at the desk (which puts it into the next batch), closed again and ratified."""
+    from walkin_support import make_walkin, walkin_data
+
+    from portal.models import Account
+    from portal.services import batches, intake, ratification
+    from portal.services.batches import open_batch
+
+    officer, supervisor = office_staff(app)
+    reviewer = make_staff("reviewer")
+    records = [make_walkin(app, officer, serial=n, kk_number=f"32010101012300{n:02d}") for n in (1, 2, 3)]
+    with app.app_context():
+        first_batch = batches.close(open_batch(officer.office), Account.get_by_id(supervisor.id))
+        assert review.verify_manifest(first_batch, reviewer)
+        review.accept(Application.get_by_id(records[0].id), reviewer)
+        review.accept(Application.get_by_id(records[2].id), reviewer)
+        review.return_to_office(Application.get_by_id(records[1].id), reviewer, "nik_kk", "KK salah ketik")
+        intake.update_walkin(Application.get_by_id(records[1].id), walkin_data(2, kk_number="3201010101239999"),
+                             Account.get_by_id(officer.id))
+        corrected = Application.get_by_id(records[1].id)
+        assert corrected.status == status.ENTERED and corrected.kk_number == "3201010101239999"
+        second_batch = batches.close(Batch.get_by_id(corrected.batch_id), Account.get_by_id(supervisor.id))
+        assert second_batch.id != first_batch.id and second_batch.record_count == 1
+        assert review.verify_manifest(first_batch, reviewer) and review.verify_manifest(second_batch, reviewer)
+        review.accept(Application.get_by_id(records[1].id), reviewer)
+        Quota.create(province_code="32", starts_on=datetime.date(2026, 1, 1), ends_on=datetime.date(2026, 12, 31),
+                     amount=3)
+        assert ratification.ratify(first_batch, reviewer, "KEP.1/2026", datetime.date(2026, 11, 20)).ratified_count == 2
+        assert ratification.ratify(second_batch, reviewer, "KEP.2/2026", datetime.date(2026, 11, 27)).ratified_count == 1
+        assert {a.status for a in Application.select()} == {status.RATIFIED}

@@ -6,7 +6,7 @@ import pytest
 from ministry_support import make_closed_batch
 
 from portal.domain import DomainError
-from portal.models import Application, AuditEntry, Batch, Quota, RatificationEntry
+from portal.models import Application, AuditEntry, Batch, Quota, Ratification, RatificationEntry
 from portal.rules import status
 from portal.services import quotas, ratification, review
 
@@ -96,8 +96,10 @@ def test_ratification_stays_within_the_quota_and_the_rest_wait(app, reviewer, ma
         waiting = Application.select().where(Application.status == status.ACCEPTED)
         assert [a.status_reason for a in waiting] == ["over_quota", "over_quota"]
         assert Batch.get_by_id(batch.id).status == "closed"
-        # No quota left: a second decree ratifies nothing; raising the quota lets the waiting two through.
-        assert ratification.ratify(batch, reviewer, "KEP.13/2026", DECREE_DATE).ratified_count == 0
+        # No quota left: a second decree is refused, nothing written; raising the quota lets the waiting two through.
+        with pytest.raises(DomainError):
+            ratification.ratify(batch, reviewer, "KEP.13/2026", DECREE_DATE)
+        assert Ratification.select().count() == 1
         Quota.update(amount=10).execute()
         assert ratification.ratify(batch, reviewer, "KEP.14/2026", DECREE_DATE).ratified_count == 2
         assert RatificationEntry.select().count() == 6

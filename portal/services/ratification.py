@@ -19,6 +19,9 @@ from portal.services import status as moves
 
 UNDECIDED = _l("Decide on every record of the batch before you ratify it.")
 NOTHING = _l("There are no accepted records waiting for ratification in this batch.")
+NO_QUOTA = _l("No quota is left for any of these records on this date. Ask the administrator to set or raise "
+              "the quota of their provinces, then ratify.")
+CHANGED = _l("Someone else ratified records of this batch meanwhile. Look at it again before you continue.")
 WAITING = "over_quota"
 
 
@@ -75,9 +78,14 @@ def ratify(batch, actor, decree_number, decree_date, ip=None):
         raise DomainError(UNDECIDED)
     review.require_manifest(batch, actor, ip)
     with _write_transaction():
+        if isinstance(db.obj, PostgresqlDatabase):
+            # One ratification of a batch at a time; the second then plans on what the first left.
+            Batch.select().where(Batch.id == batch.id).for_update().get()
         _lines, fits, waits = plan(batch, decree_date, lock=True)
         if not fits and not waits:
             raise DomainError(NOTHING)
+        if not fits:
+            raise DomainError(NO_QUOTA)
         decree = Ratification.create(batch=batch, decree_number=decree_number, decree_date=decree_date,
                                      ratified_by=actor)
         for start in range(0, len(waits), 1000):
@@ -89,6 +97,8 @@ def ratify(batch, actor, decree_number, decree_date, ip=None):
         for start in range(0, len(fits), 5000):
             query = Application.select().where(Application.id.in_(fits[start:start + 5000]))
             moved.extend(moves.transition_many(query, actor, status.ACCEPTED, status.RATIFIED, ip=ip))
+        if not moved:
+            raise DomainError(CHANGED)  # rolls back the decree and the waiting marks
         provinces = dict(_with_province(_province_of(moved)))
         entries = [{"ratification": decree.id, "application": i, "province_code": provinces.get(i, "")}
                    for i in moved]

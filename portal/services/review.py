@@ -177,10 +177,23 @@ def return_to_office(application, actor, reason, note, ip=None):
     return moves.transition(application, actor, status.RETURNED, reason=reason, note=note or None, ip=ip)
 
 
-def bulk_accept(batch, actor, ip=None):
-    """Accept every undecided record of the batch with no warning; returns how many were accepted."""
+class CountChanged(DomainError):
+    """The records a bulk action would take are not as many as the reviewer was shown."""
+
+    def __init__(self, count):
+        super().__init__(_l("The records changed while you were looking. Check the number again."))
+        self.count = count
+
+
+def bulk_accept(batch, actor, ip=None, expected=None):
+    """Accept every undecided record of the batch with no warning; returns how many were accepted.
+
+    `expected` is the count the reviewer confirmed: CountChanged, accepting nothing, when it is not the count now.
+    """
     require_manifest(batch, actor, ip)
     ids = clean_ids(batch)
+    if expected is not None and len(ids) != expected:
+        raise CountChanged(len(ids))
     if not ids:
         return 0
     # SQLite takes up to 32,766 parameters (3.32+), PostgreSQL more: a batch's ids fit in one IN list.
