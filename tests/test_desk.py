@@ -52,7 +52,7 @@ def test_entry_page_saves_and_opens_the_record(desk):
     assert "Siti Aminah" in text and "3201 01•• •••• 0001" in text
     receipt = desk.get(f"/petugas/meja/data/{reference}/tanda-terima").get_data(as_text=True)
     assert reference in receipt and "3201 01•• •••• 0001" in receipt and nik(1) not in receipt
-    assert "Rina Petugas" in receipt and "WIB" in receipt
+    assert "Rina Petugas" in receipt and "WIB" in receipt and "/status" in receipt
     statement = desk.get(f"/petugas/meja/data/{reference}/pernyataan").get_data(as_text=True)
     assert nik(1) in statement and "Siti Aminah" in statement and "Cibinong" in statement
 
