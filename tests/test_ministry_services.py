@@ -115,3 +115,16 @@ def test_quota_periods_of_a_province_never_overlap(app, make_staff):
         with pytest.raises(DomainError):
             quotas.save_quota(admin, "32", datetime.date(2026, 6, 1), datetime.date(2027, 5, 31), 3)
         quotas.save_quota(admin, "33", datetime.date(2026, 6, 1), datetime.date(2027, 5, 31), 3)
+
+
+def test_a_decree_manifest_is_the_digest_of_its_list_as_exported(app, reviewer):
+    from portal.rules.manifest import digest
+
+    batch = make_closed_batch(app, 4, village="32.01.01.1006")
+    with app.app_context():
+        Quota.create(province_code="32", starts_on=datetime.date(2026, 1, 1), ends_on=datetime.date(2026, 12, 31),
+                     amount=3)
+        review.bulk_accept(batch, reviewer)
+        decree = ratification.ratify(batch, reviewer, "KEP.1/2026", DECREE_DATE)
+        rows = ratification.ratified_rows(decree)
+        assert len(rows) == 3 and decree.manifest_sha256 == digest(rows)

@@ -195,3 +195,34 @@ def test_seed_demo_gives_the_status_check_the_claim_and_the_pmo_something_to_sho
         SecondFactor.update(secret_sealed=seal("totp", STAFF_SECRET)).execute()
     assert sign_in_staff(staff, "pmo@contoh.id", password="kopi-tubruk-pagi").status_code == 303
     assert re.search(r"batch \d+ 4 1 0", text_of(staff.get("/pmo/"))) and "Dewi Kartika" in text_of(staff.get("/pmo/sengketa-nik"))
+
+
+def test_a_batch_ratified_by_the_ministry_reaches_the_pmo_under_its_decree(app, pmo, make_staff, sms):
+    """The chain office -> ministry -> PMO through the services: closed, accepted, ratified under a decree
+    (its notices left to the sweep), then listed by decree for the PMO and confirmed."""
+    import datetime
+
+    from ministry_support import make_closed_batch
+    from portal import outbox
+    from portal.models import Quota
+    from portal.services import ratification, review
+
+    reviewer = make_staff("reviewer", email="penelaah@kemnaker.id")
+    batch = make_closed_batch(app, 3, first=4000, village="32.01.01.1006")
+    with app.app_context():
+        Quota.create(province_code="32", starts_on=datetime.date(2026, 1, 1), ends_on=datetime.date(2026, 12, 31),
+                     amount=100)
+        review.verify_manifest(batch, reviewer)
+        review.bulk_accept(batch, reviewer)
+        for record in review.undecided(batch):
+            review.accept(record, reviewer)
+        ratification.ratify(batch, reviewer, "KEP.7/LATTAS/XI/2026", datetime.date(2026, 11, 20))
+        assert OutboxMessage.select().where(OutboxMessage.sent_at.is_null()).count() == 3  # one SMS each, unsent
+        outbox.sweep()
+    listing = text_of(pmo.get("/pmo/"))
+    assert "Decree KEP.7/LATTAS/XI/2026 of 20 November 2026" in listing
+    page = text_of(pmo.get(f"/pmo/batch/{batch.id}"))
+    assert "3 records ratified" in page and "3 records wait for confirmation" in page
+    assert pmo.post(f"/pmo/batch/{batch.id}/kukuhkan-semua").status_code == 303
+    with app.app_context():
+        assert Application.select().where(Application.batch == batch.id, Application.status == "confirmed").count() == 3

@@ -24,7 +24,9 @@ def status_names():
 @bp.route("/")
 def batch_list():
     """Ratified lists by batch: how many records wait for confirmation, and how many were decided."""
-    return render_page("pmo/batch_list.html", batches=confirmation.ratified_batches())
+    batches = confirmation.ratified_batches()
+    return render_page("pmo/batch_list.html", batches=batches,
+                       decrees=confirmation.decrees(batch.id for batch, _counts in batches))
 
 
 def ratified_record_or_404(application_id):
@@ -44,6 +46,7 @@ def batch_detail(batch_id):
     found = confirmation.warnings(records)
     waiting = [r for r in records if r.status == status.RATIFIED]
     return render_page("pmo/batch_detail.html", batch=batch, records=records, warnings=found,
+                       decrees=confirmation.decrees([batch.id]).get(batch.id, []),
                        clean=sum(1 for r in waiting if not found[r.id]), waiting=len(waiting), form=None,
                        confirm_form=ConfirmForm(), labels=confirmation.WARNINGS)
 

@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from peewee import Case, fn
 
 from portal.domain import DomainError
-from portal.models import Application, Batch, NikDispute, Office, StatementLetter, WaveEntry
+from portal.models import Application, Batch, NikDispute, Office, Ratification, StatementLetter, WaveEntry
 from portal.rules import screening, status
 from portal.rules.eligibility import today
 from portal.services.status import transition, transition_many
@@ -45,6 +45,15 @@ def ratified_batches():
     batches = (Batch.select(Batch, Office).join(Office).where(Batch.id.in_(list(by_batch) or [0]))
                .order_by(Batch.closed_at.desc(), Batch.id.desc()))
     return [(batch, {s: int(by_batch[batch.id][s] or 0) for s in DECIDED}) for batch in batches]
+
+
+def decrees(batch_ids):
+    """{batch id: [its ratification decrees, oldest first]}: a batch over quota is ratified by several."""
+    found = {}
+    for decree in (Ratification.select().where(Ratification.batch.in_(list(batch_ids) or [0]))
+                   .order_by(Ratification.ratified_at, Ratification.id)):
+        found.setdefault(decree.batch_id, []).append(decree)
+    return found
 
 
 def batch_records(batch):

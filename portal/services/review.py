@@ -45,19 +45,25 @@ def verify_manifest(batch, actor, ip=None):
     (ReceivedRecord). Later checks compare the records still under decision with those digests: returned
     records go back to their office to be corrected, so the batch as a whole may rightly change.
     """
+    return _verify(batch, actor, ip) is not None
+
+
+def _verify(batch, actor, ip):
+    """verify_manifest(), giving the canonical rows of the records checked ({id: row}), or None on a mismatch."""
     received = dict(ReceivedRecord.select(ReceivedRecord.application, ReceivedRecord.row_sha256)
                     .where(ReceivedRecord.batch == batch).tuples())
     if not received:
-        ok = _first_receipt(batch)
+        rows = _first_receipt(batch)
     else:
         # Records that went back to their office and left the batch are not this batch's any more.
         query = Application.select().where(Application.batch == batch, Application.status.in_(UNDER_DECISION))
         under_decision = list(query)
         rows = canonical_rows(under_decision, query)
-        ok = all(received.get(r.id) == row_digest(rows[r.id]) for r in under_decision)
-    if not ok:
+        if not all(received.get(r.id) == row_digest(rows[r.id]) for r in under_decision):
+            rows = None
+    if rows is None:
         audit.record(actor, "batch.manifest_mismatch", batch, ip=ip)
-    return ok
+    return rows
 
 
 def received(batch):
@@ -85,17 +91,20 @@ def _first_receipt(batch):
     rows = canonical_rows(records, query)
     ordered = [rows[r.id] for r in records]
     if (batch.record_count, batch.manifest_sha256) != (len(ordered), digest(ordered)):
-        return False
+        return None
     digests = [{"batch": batch.id, "application": r.id, "row_sha256": row_digest(rows[r.id])} for r in records]
     with db.atomic():
         for start in range(0, len(digests), 1000):
             ReceivedRecord.insert_many(digests[start:start + 1000]).on_conflict_ignore().execute()
-    return True
+    return rows
 
 
 def require_manifest(batch, actor, ip=None):
-    if not verify_manifest(batch, actor, ip):
+    """The canonical rows of the batch's records as checked ({id: row}); DomainError when tampered."""
+    rows = _verify(batch, actor, ip)
+    if rows is None:
         raise DomainError(TAMPERED)
+    return rows
 
 
 def status_counts(batch_ids):
