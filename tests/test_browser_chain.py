@@ -61,7 +61,8 @@ def key_three_forms(app, j, scale, first_serial, emails=("", "", "")):
 
 
 @MODES
-def test_an_office_keys_three_forms_and_closes_the_batch_with_one_manifest(journeys, javascript, app, capsys):
+def test_an_office_keys_three_forms_and_closes_the_batch_with_one_manifest(journeys, javascript, app, villages,
+                                                                         capsys):
     """Issue 9, done when."""
     create_staff(app, "officer", "petugas@kantor.id", name="Rina Petugas")
     create_staff(app, "supervisor", "kepala@kantor.id", name="Hendra Pengawas")
@@ -217,6 +218,20 @@ def close_batch(app, s, scale, batch_id, count, name):
     look(s, scale, f"{name}-closed")
 
 
+def told(app, mailbox, sms, records, label, timeout=5.0):
+    """Each record's person got an SMS naming the new status, and an email when they gave an address."""
+    label = translated(app, label)
+    for record in records:
+        deadline = time.monotonic() + timeout
+        while not any(record.reference in text and label in text for text in sms.texts_to(record.phone)):
+            assert time.monotonic() < deadline, f"no SMS '{label}' to {record.reference}"
+            time.sleep(0.05)
+        while record.contact_email and not any(
+                record.reference in body(msg) and label in body(msg) for msg in mailbox.to(record.contact_email, 0)):
+            assert time.monotonic() < deadline, f"no email '{label}' to {record.reference}"
+            time.sleep(0.05)
+
+
 def check_status(app, j, scale, record, name, shown, reason=None):
     """The public status page, by reference and date of birth: the status name and its reason, nothing personal."""
     page = j.page
@@ -241,8 +256,8 @@ def check_status(app, j, scale, record, name, shown, reason=None):
 
 @MODES
 def test_three_walkins_go_from_the_office_through_the_ministry_and_one_claims_an_account(
-        journeys, javascript, app, mailbox, sms, capsys):
-    """Issue 10, done when (up to ratification while the PMO's confirmation screens are not on main)."""
+        journeys, javascript, app, villages, mailbox, sms, capsys):
+    """Issue 10, done when."""
     create_staff(app, "officer", "petugas@kantor.id", name="Rina Petugas")
     create_staff(app, "supervisor", "kepala@kantor.id", name="Hendra Pengawas")
     create_staff(app, "reviewer", "verifikator@kemnaker.go.id", name="Maya Verifikator")
@@ -302,9 +317,7 @@ def test_three_walkins_go_from_the_office_through_the_ministry_and_one_claims_an
     assert states == {siti.reference: (status.ACCEPTED, None), dewi.reference: (status.RETURNED, "nik_kk"),
                       rina.reference: (status.ACCEPTED, None)}
     # Dewi hears of it by email and SMS, and the status page says why, with nothing personal.
-    [returned_mail] = mailbox.to(dewi.contact_email)
-    assert translated(app, "Returned to the office") in body(returned_mail)
-    assert any(dewi.reference in text for text in sms.texts_to(dewi.phone))
+    told(app, mailbox, sms, (dewi,), "Returned to the office")
     p = journeys(javascript, label="chain10-public")
     scale_p = Scale(p)
     check_status(app, p, scale_p, dewi, "status-returned", "Returned to the office",
@@ -327,14 +340,10 @@ def test_three_walkins_go_from_the_office_through_the_ministry_and_one_claims_an
     page.keyboard.press("Control+A")
     page.keyboard.type("3201 0101 0123 0009")
     tab_to(page, "main form button.button:not([value])")
-    enter(o, f"/petugas/meja/data/{dewi.reference}")
-    o.goto(f"/petugas/meja/dikembalikan/{dewi.id}")
-    tab_to(page, "#corrected")
-    page.keyboard.press("Space")
-    tab_to(page, "main form button")
-    enter(o, "/petugas/meja/dikembalikan")
-    expect(page.locator(".notice--success")).to_contain_text(dewi.reference)
-    look(o, scale_o, "reentered")
+    enter(o, f"/petugas/meja/data/{dewi.reference}")  # a corrected returned record joins the open batch
+    look(o, scale_o, "corrected")
+    o.goto("/petugas/meja/dikembalikan")
+    expect(page.locator("main")).not_to_contain_text(dewi.reference)
     with app.app_context():
         again = Application.get_by_id(dewi.id)
         assert (again.status, again.kk_number) == (status.ENTERED, "3201010101230009")
@@ -351,13 +360,7 @@ def test_three_walkins_go_from_the_office_through_the_ministry_and_one_claims_an
     with app.app_context():
         outbox.sweep()  # the queue's sweep hands a ratification's messages to the workers
         assert {a.reference: a.status for a in Application.select()} == dict.fromkeys(references, status.RATIFIED)
-    for record in (siti, dewi, rina):
-        deadline = time.monotonic() + 5
-        while not any(record.reference in t and translated(app, "Ratified") in t for t in sms.texts_to(record.phone)):
-            assert time.monotonic() < deadline, f"no SMS of the ratification to {record.reference}"
-            time.sleep(0.05)
-    for record in (dewi, rina):
-        assert any(translated(app, "Ratified") in body(m) for m in mailbox.to(record.contact_email)), record.reference
+    told(app, mailbox, sms, (siti, dewi, rina), "Ratified")
     # The decree's list and exports carry a manifest.
     r.page.goto(decree_2)
     r.settle()
@@ -365,10 +368,39 @@ def test_three_walkins_go_from_the_office_through_the_ministry_and_one_claims_an
     assert [dict(zip(rows[0], row))["reference"] for row in rows[1:]] == [dewi.reference]
     r.assert_clean()
 
-    pmo = [name for name in app.view_functions if name.startswith("pmo.") and "confirm" in name]
-    with capsys.disabled():
-        if not pmo:
-            print(f"\n[{mode}] the chain stops at 'ratified': the PMO's confirmation screens are not on main yet")
+    # The PMO checks them like online applicants and confirms them: the first list with one action, the second
+    # record by record.
+    create_staff(app, "pmo", "pmo@prakerja.go.id", name="Putri PMO")
+    m = journeys(javascript, label="chain10-pmo")
+    scale_m = Scale(m)
+    page = m.page
+    sign_in(app, m, "pmo@prakerja.go.id")
+    m.goto("/pmo/")
+    look(m, scale_m, "ratified-lists")
+    tab_to(page, f"main a[href='/pmo/batch/{first_batch}']")
+    enter(m, f"/pmo/batch/{first_batch}")
+    expect(page.locator("main")).to_contain_text(translated(app, "No warning"))
+    look(m, scale_m, "batch1")
+    tab_to(page, f"main a[href='/pmo/batch/{first_batch}/kukuhkan-semua']")
+    enter(m, f"/pmo/batch/{first_batch}/kukuhkan-semua")
+    look(m, scale_m, "batch1-confirm-all")
+    tab_to(page, "main form button")
+    enter(m, f"/pmo/batch/{first_batch}")
+    expect(page.locator(".notice--success")).to_be_visible()
+    look(m, scale_m, "batch1-confirmed")
+    m.goto(f"/pmo/batch/{second_batch}")
+    tab_to(page, f"form[action='/pmo/catatan/{dewi.id}/kukuhkan'] button")
+    page.keyboard.press("Enter")  # back at the list, at the record's row (#record-<id>) without JavaScript
+    expect(page).to_have_url(re.compile(rf".*/pmo/batch/{second_batch}(#record-{dewi.id})?$"))
+    m.settle()
+    expect(page.locator(".notice--success")).to_contain_text(dewi.full_name)
+    look(m, scale_m, "batch2-confirmed")
+    m.assert_clean()
+    with app.app_context():
+        outbox.sweep()
+        assert {a.reference: a.status for a in Application.select()} == dict.fromkeys(references, status.CONFIRMED)
+    told(app, mailbox, sms, (siti, dewi, rina), "Confirmed as a candidate participant")
+    confirmed = translated(app, "Confirmed as a candidate participant")
 
     # Siti claims an online account with the SMS code and sees the status the public page shows.
     c = journeys(javascript, label="chain10-claim")
@@ -400,10 +432,10 @@ def test_three_walkins_go_from_the_office_through_the_ministry_and_one_claims_an
     tab_to(page, "main form button")
     enter(c, "/pendaftaran/")
     expect(page.locator("main")).to_contain_text(siti.reference)
-    expect(page.locator("main")).to_contain_text(translated(app, "Ratified"))
+    expect(page.locator("main")).to_contain_text(confirmed)
     look(c, scale_c, "claimed-tasks")
     c.assert_clean()
-    check_status(app, p, scale_p, siti, "status-ratified", "Ratified")
+    check_status(app, p, scale_p, siti, "status-confirmed", "Confirmed as a candidate participant")
     p.assert_clean()
     o.assert_clean()
 
@@ -411,6 +443,6 @@ def test_three_walkins_go_from_the_office_through_the_ministry_and_one_claims_an
     assert result.exit_code == 0, result.output
     with capsys.disabled():
         for who, scale in (("admin", scale_a), ("officer", scale_o), ("supervisor", scale_s), ("reviewer", scale_r),
-                           ("public", scale_p), ("claim", scale_c)):
+                           ("pmo", scale_m), ("public", scale_p), ("claim", scale_c)):
             print(f"[{mode}] {who} pages: {scale.report()}")
         print(f"[{mode}] decrees: {path_of(decree_1)}, {path_of(decree_2)}; audit verify: {result.output.strip()}")
