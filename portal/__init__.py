@@ -77,7 +77,7 @@ def create_app(test_config=None):
 def register_blueprints(app):
     """Each audience's blueprint; a package's view modules are imported so their routes join its bp."""
     from portal import admin, applicant, desk, ministry, pmo, staff, tracking
-    from portal.admin import views  # noqa: F401
+    from portal.admin import quota_views, views  # noqa: F401
     from portal.applicant import ktp_views, personal_views, phone_views, photo_views, review_views, tasks_views  # noqa: F401
     from portal.applicant import letter_views  # noqa: F401
     from portal.applicant import wave_views  # noqa: F401
@@ -85,10 +85,13 @@ def register_blueprints(app):
     from portal.auth.views import bp as auth_bp
     from portal.main import village_views  # noqa: F401
     from portal.desk import batch_views, document_views  # noqa: F401
+    from portal.desk import returned_views  # noqa: F401
+    from portal.ministry import batch_views as ministry_batch_views, decree_views  # noqa: F401
     from portal.main.views import bp as main_bp
     from portal.desk import dispute_views, phone_views, record_views, walkin_views  # noqa: F401
     from portal.pmo import letter_views as pmo_letter_views  # noqa: F401
     from portal.staff import home_views, setup_views, signin_views  # noqa: F401
+    from portal.pmo import confirm_views, dispute_views  # noqa: F401
     from portal.tracking import claim_views, status_views  # noqa: F401
 
     app.register_blueprint(main_bp)

@@ -10,6 +10,7 @@ from portal.rules import regions
 from portal.services import applications
 from portal.services.passwords import hash_password
 from portal.staff.cli import audit_cli, echo_demo_staff, seed_demo_staff, staff_cli
+from portal.tracking.demo import echo_demo_tracking, seed_demo_tracking
 
 DEMO_PASSWORD = "kopi-tubruk-pagi"
 DEMO_ACCOUNTS = [
@@ -50,6 +51,9 @@ def seed_demo_command():
     for email, name, _nik, _kk, _aid, about in DEMO_WAVE_PEOPLE:
         click.echo(f"  applicant  {email:<20} {name:<16} {about}")
     seed_demo_letters(password_hash)
+    seed_demo_review()
+    seed_demo_tracking(office)
+    echo_demo_tracking()
 
 
 # Walk-ins of the demo office's closed batch: (name, sex, birth date, village in Kabupaten Bogor, education,
@@ -66,32 +70,33 @@ DEMO_CLOSED_WALKINS = [
 def seed_demo_closed_batch(office):
     """A batch of the demo office keyed by its officer and closed by its supervisor, so the ministry's
     screens have something to review; once only. Run it before any open-batch demo walk-ins are seeded."""
-    from portal.models import Address, Batch
-    from portal.rules.reference import new_reference
+    from portal.models import Batch
     from portal.services import batches
+    from portal.services.intake import create_walkin
 
     if Batch.select().where(Batch.office == office, Batch.status != batches.OPEN).exists():
         return
     officer = Account.by_email("petugas@contoh.id")
     supervisor = Account.by_email("penyelia@contoh.id")
-    batch = batches.open_batch(office)
     for n, (name, sex, born, village, education, employment) in enumerate(DEMO_CLOSED_WALKINS, start=1):
         day = born.day + (40 if sex == "P" else 0)
         nik = f"{village[:8].replace('.', '')}{day:02d}{born.month:02d}{born.year % 100:02d}{9000 + n:04d}"
         if Application.get_or_none(Application.nik == nik):
             continue
-        record = Application.create(
-            channel="walkin", status="entered", office=office, entered_by=officer, batch=batch,
-            reference=new_reference(), nik=nik, birth_date=born, kk_number=f"320101{born.year}{n:06d}", sex=sex,
-            ktp_confirmed=True, full_name=name, birth_place="Bogor", domicile_same=True, education=education,
-            employment=employment, not_in_education=True, not_excluded=True, aid="none", training_field="digital",
-            phone=f"+6281390{n:06d}", ktp_seen=True, statement_signed=True, submitted_at=utcnow(),
-        )
-        Address.create(application=record, kind="ktp", region_code=village, street=f"Kp. Babakan RT {n:03d}",
-                       rt=f"{n:03d}", rw="004", postal_code=regions.postal_code(village) or "")
+        create_walkin({
+            "nik": nik, "birth_date": born, "kk_number": f"320101{born.year}{n:06d}", "full_name": name,
+            "birth_place": "Bogor", "phone": f"+6281390{n:06d}",
+            "ktp_address": {"region_code": village, "street": f"Kp. Babakan RT {n:03d}", "rt": f"{n:03d}",
+                            "rw": "004", "postal_code": regions.postal_code(village) or ""},
+            "domicile_same": True, "education": education, "employment": employment, "not_in_education": True,
+            "not_excluded": True, "aid": ["none"], "training_field": "digital", "ktp_seen": True,
+            "statement_signed": True,
+        }, officer, ip="127.0.0.1")
+    batch = batches.open_batch(office)
     closed = batches.close(batch, supervisor)
     click.echo(f"\nDemo office batch {closed.number} closed by {supervisor.full_name}: {closed.record_count} "
                f"walk-ins, {closed.document_number}, SHA-256 {closed.manifest_sha256}")
+
 
 # Three paper forms keyed at the demo office's desk: (NIK, birth date, name, birthplace, village, street, education,
 # employment, training). Women born on day D have D + 40 in the NIK.
@@ -124,6 +129,15 @@ def seed_demo_walkins(office):
         }, officer, ip="127.0.0.1")
     count = Application.select().where(Application.batch == open_batch(office)).count()
     click.echo(f"Walk-ins in the open batch at {office.name}: {count} (desk: /petugas/meja as petugas@contoh.id)")
+
+
+def seed_demo_review():
+    """A quota for West Java this year, smaller than the demo batch, so ratifying shows records waiting."""
+    from portal.ministry.demo import seed_demo_quota
+
+    amount = seed_demo_quota("32", 4)
+    click.echo(f"Ministry: review the closed demo batch at /kementerian; West Java's quota this year is {amount}, "
+               "so one record will wait over the quota.")
 
 
 def register_commands(app):

@@ -139,6 +139,10 @@ COMPRESS_LEVEL = 6
 COMPRESS_MIMETYPES = ["text/html", "text/plain", "text/csv", "application/json", "application/javascript",
                       "text/css", "image/svg+xml"]
 
+# Rows per page on the ministry's lists (batches, a batch's records, returned records at the desk): at 25
+# rows a page stays well within the 12 KB page budget (DESIGN.md 4).
+REVIEW_PAGE_SIZE = 25
+
 # PostgreSQL connections are pooled (playhouse.pool) per process: at most DATABASE_POOL_SIZE, each thread
 # holds one only while a request that queries runs. Keep it at gunicorn's threads (gunicorn.conf.py) or more,
 # and (workers x size) + the Huey consumer's under PostgreSQL's max_connections (100 by default). A

@@ -21,11 +21,14 @@ def safe_cell(value):
     return "'" + value if FORMULA.match(value) else value
 
 
-def csv_response(filename, header, rows):
-    """A CSV download (UTF-8 with a byte-order mark, so spreadsheet programs read Indonesian names right)."""
+def csv_response(filename, header, rows, preamble=()):
+    """A CSV download (UTF-8 with a byte-order mark, so spreadsheet programs read Indonesian names right);
+    `preamble` lines come first, each starting with "#" (as the office's batch export does)."""
     buffer = io.StringIO()
     buffer.write("\ufeff")
     writer = csv.writer(buffer, lineterminator="\r\n")
+    for line in preamble:
+        writer.writerow([f"# {line}"])
     writer.writerow(header)
     writer.writerows([safe_cell(value) for value in row] for row in rows)
     return _download(buffer.getvalue().encode("utf-8"), filename, "text/csv; charset=utf-8")

@@ -1,15 +1,12 @@
-"""Walk-in records in an office's open batch, as the desk would key them: valid NIKs (birth date, and day + 40
-for women), real Kemendagri village codes of Kabupaten Bogor, every section answered and both ticks given.
-
-Until the desk's own service (portal.services.intake) is on main, tests insert the rows directly here.
-"""
+"""Walk-in records in an office's open batch, keyed through the desk's service (portal.services.intake) as
+an officer would: valid NIKs (birth date, and day + 40 for women), real Kemendagri village codes of
+Kabupaten Bogor, every answer given; `complete=False` leaves the applicant's statement unsigned."""
 
 import datetime
 import itertools
 
-from portal.models import Address, Application, utcnow
-from portal.rules.reference import new_reference
-from portal.services.batches import open_batch
+from portal.models import Account
+from portal.services.intake import create_walkin
 
 # (village code, its postal code): Cibinong district, Kabupaten Bogor.
 VILLAGES = [("32.01.01.1006", "16911"), ("32.01.01.1011", "16917"), ("32.01.01.1010", "16918")]
@@ -25,24 +22,19 @@ def walkin(officer, complete=True, **changes):
     woman = n % 2 == 1
     born = datetime.date(1990 + n % 10, 1 + n % 12, 1 + n % 28)
     day = born.day + (40 if woman else 0)
-    nik = f"320101{day:02d}{born.month:02d}{born.year % 100:02d}{n:04d}"
     village, postal = VILLAGES[n % len(VILLAGES)]
-    values = dict(
-        channel="walkin", status="entered", office=officer.office, entered_by=officer,
-        batch=open_batch(officer.office), reference=new_reference(), nik=nik, birth_date=born,
-        kk_number=f"3201010101{n:06d}", sex="P" if woman else "L", ktp_confirmed=True,
-        full_name=NAMES[n % len(NAMES)], birth_place="Bogor", domicile_same=True,
-        education=EDUCATION[n % len(EDUCATION)], employment=EMPLOYMENT[n % len(EMPLOYMENT)],
-        not_in_education=True, not_excluded=True, aid="none", training_field="digital",
-        phone=f"+62812{n:08d}", ktp_seen=True, statement_signed=True, submitted_at=utcnow(),
-    )
-    if not complete:
-        values["statement_signed"] = False
-    values.update(changes)
-    record = Application.create(**values)
-    Address.create(application=record, kind="ktp", region_code=village, street=f"Jl. Raya Cibinong No. {n}",
-                   rt="001", rw="002", postal_code=postal)
-    return record
+    data = {
+        "nik": f"320101{day:02d}{born.month:02d}{born.year % 100:02d}{n % 10000:04d}", "birth_date": born,
+        "kk_number": f"3201010101{n:06d}", "full_name": NAMES[n % len(NAMES)], "birth_place": "Bogor",
+        "contact_email": "", "phone": f"+62812{n:08d}",
+        "ktp_address": {"region_code": village, "street": f"Jl. Raya Cibinong No. {n}", "rt": "001", "rw": "002",
+                        "postal_code": postal},
+        "domicile_same": True, "domicile_address": None, "education": EDUCATION[n % len(EDUCATION)],
+        "employment": EMPLOYMENT[n % len(EMPLOYMENT)], "not_in_education": True, "not_excluded": True,
+        "aid": ["none"], "training_field": "digital", "ktp_seen": True, "statement_signed": complete,
+        **changes,
+    }
+    return create_walkin(data, Account.get_by_id(officer.id), ip="127.0.0.1")
 
 
 def walkins(app, officer, count, **kwargs):

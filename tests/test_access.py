@@ -93,6 +93,26 @@ RULES = {
     "tracking.claim_email_sent": PUBLIC,
     "tracking.claim_link": PUBLIC,
     "tracking.claim_account": PUBLIC,
+    "admin.quota_list": frozenset({"admin"}),
+    "admin.quota_edit": frozenset({"admin"}),
+    "desk.returned_list": frozenset({"officer", "supervisor"}),
+    "desk.returned_detail": frozenset({"officer", "supervisor"}),
+    "ministry.batch_list": frozenset({"reviewer"}),
+    "ministry.batch_detail": frozenset({"reviewer"}),
+    "ministry.batch_queue": frozenset({"reviewer"}),
+    "ministry.record_review": frozenset({"reviewer"}),
+    "ministry.bulk_accept": frozenset({"reviewer"}),
+    "ministry.batch_ratify": frozenset({"reviewer"}),
+    "ministry.decree_detail": frozenset({"reviewer"}),
+    "ministry.decree_csv": frozenset({"reviewer"}),
+    "ministry.decree_xlsx": frozenset({"reviewer"}),
+    "pmo.batch_list": frozenset({"pmo"}),
+    "pmo.batch_detail": frozenset({"pmo"}),
+    "pmo.batch_confirm_all": frozenset({"pmo"}),
+    "pmo.record_confirm": frozenset({"pmo"}),
+    "pmo.record_reject": frozenset({"pmo"}),
+    "pmo.dispute_list": frozenset({"pmo"}),
+    "pmo.dispute_detail": frozenset({"pmo"}),
     # The office's batches (officers and supervisors of the office; closing refuses others inside the page).
     "desk.batch_list": OFFICE,
     "desk.batch_detail": OFFICE,
@@ -138,6 +158,21 @@ SAMPLES = {
     "pmo.letter_image": lambda world: {"letter_id": world["letter_id"], "variant": "kecil"},
     "staff.set_password_link": lambda world: {"token": "bukan-token"},
     "tracking.claim_link": lambda world: {"token": "bukan-token"},
+    "admin.quota_edit": lambda world: {"quota_id": world["quota_id"]},
+    "desk.returned_detail": lambda world: {"record_id": world["returned_id"]},
+    "ministry.batch_detail": lambda world: {"batch_id": world["batch_id"]},
+    "ministry.batch_queue": lambda world: {"batch_id": world["batch_id"]},
+    "ministry.record_review": lambda world: {"batch_id": world["batch_id"], "record_id": world["record_id"]},
+    "ministry.bulk_accept": lambda world: {"batch_id": world["batch_id"]},
+    "ministry.batch_ratify": lambda world: {"batch_id": world["batch_id"]},
+    "ministry.decree_detail": lambda world: {"decree_id": world["decree_id"]},
+    "ministry.decree_csv": lambda world: {"decree_id": world["decree_id"]},
+    "ministry.decree_xlsx": lambda world: {"decree_id": world["decree_id"]},
+    "pmo.batch_detail": lambda world: {"batch_id": world["closed_batch_id"]},
+    "pmo.batch_confirm_all": lambda world: {"batch_id": world["closed_batch_id"]},
+    "pmo.record_confirm": lambda world: {"application_id": world["ratified_id"]},
+    "pmo.record_reject": lambda world: {"application_id": world["ratified_id"]},
+    "pmo.dispute_detail": lambda world: {"dispute_id": world["dispute_id"]},
     **{f"desk.batch_{name}": lambda world: {"batch_id": world["closed_batch_id"]}
        for name in ("detail", "recap", "statement", "handover", "csv", "xlsx", "log")},
     "desk.batch_close": lambda world: {"batch_id": world["open_batch_id"]},
@@ -154,7 +189,7 @@ SAMPLES = {
 @pytest.fixture
 def world(app, make_account, make_staff):
     """One account per visitor kind, a photo and a statement letter of the applicant, and the office's records."""
-    from portal.models import Account, NikDispute, Photo, StatementLetter
+    from portal.models import Account, Application, NikDispute, Photo, StatementLetter
     from portal.services.applications import draft_for
     from portal.services.batches import open_batch
     from portal.storage import storage
@@ -163,6 +198,8 @@ def world(app, make_account, make_staff):
 
     make_account(email="pelamar@contoh.id")
     staff = {role: make_staff(role) for role in sorted(STAFF)}
+    # Before the desk's open batch below: these close batches of their own.
+    ministry = ministry_world(app)
     with app.app_context():
         # The office's batches: one closed (its documents exist), then an open one with records in it.
         officer = Account.by_email("officer@kantor.id")
@@ -180,11 +217,38 @@ def world(app, make_account, make_staff):
                              height=40, size_bytes=len(buffer.getvalue()))
         letter = StatementLetter.create(application=application, image_key=key, thumb_key=key)
         open_batch_id = open_batch(officer.office).id
+        # For the PMO: a record of the closed batch ratified by the ministry.
+        ratified = Application.select().where(Application.batch == closed).order_by(Application.id).first()
+        Application.update(status="ratified").where(Application.id == ratified.id).execute()
         wave = wave_support.past_wave(1, entries=[wave_support.make_application()])
         selection.run(wave)
     return {"photo_id": photo.id, "closed_batch_id": closed.id, "open_batch_id": open_batch_id,
             "walkin_id": walkin_id, "walkin": record.reference, "dispute_id": dispute.id, "wave": wave.number,
-            "letter_id": letter.id}
+            "letter_id": letter.id, "ratified_id": ratified.id, **ministry}
+
+
+def ministry_world(app):
+    """A closed batch of another office with one record, a decree over a second batch, a quota, and a record
+    of the officers' office returned to it."""
+    import datetime
+
+    from ministry_support import make_closed_batch
+
+    from portal.models import Account, Application, Quota, Ratification
+
+    batch = make_closed_batch(app, 1, first=0, office_code="DISNAKER-3374")
+    mine = make_closed_batch(app, 1, first=2, office_code="DISNAKER-3201")
+    ratified = make_closed_batch(app, 1, first=1, office_code="DISNAKER-3374")
+    with app.app_context():
+        decree = Ratification.create(batch=ratified, decree_number="KEP.1/2026", decree_date=datetime.date(2026, 11, 20),
+                                     ratified_by=Account.by_email("reviewer@kantor.id"))
+        record = Application.get(Application.batch == batch.id)
+        quota = Quota.create(province_code="32", starts_on=datetime.date(2026, 1, 1),
+                             ends_on=datetime.date(2026, 12, 31), amount=5)
+        returned = Application.get(Application.batch == mine.id)
+        Application.update(status="returned", status_reason="incomplete").where(Application.id == returned.id).execute()
+    return {"batch_id": batch.id, "record_id": record.id, "decree_id": decree.id, "quota_id": quota.id,
+            "returned_id": returned.id}
 
 
 def sign_in(app, visitor, staff_login):

@@ -13,9 +13,10 @@ import pytest
 from batch_support import walkin, walkins
 from conftest import sign_in_staff
 from portal.domain import DomainError
-from portal.models import Application, AuditEntry, Batch, db
+from portal.models import Account, Application, AuditEntry, Batch, db
 from portal.rules.manifest import EXPORT_FIELDS, digest
 from portal.services import audit, batches
+from portal.services.intake import withdraw_walkin
 
 
 @pytest.fixture
@@ -128,11 +129,11 @@ def test_a_supervisor_of_another_office_does_not_see_the_batch(app, office, make
 
 def test_an_incomplete_record_blocks_closing(app, office):
     with app.app_context():
-        blocker = walkin(office["officer"], complete=False, ktp_seen=False)
+        blocker = walkin(office["officer"], complete=False)
     client = signed_in(app, "kepala@kantor.id")
     page = client.get(f"/petugas/meja/batch/{office['batch_id']}/tutup").get_data(as_text=True)
     assert "This batch cannot be closed yet" in page
-    assert blocker.reference in page and "Original e-KTP seen by the officer, Applicant statement signed" in page
+    assert blocker.reference in page and f"{blocker.full_name}: Applicant statement signed" in page
     response = client.post(f"/petugas/meja/batch/{office['batch_id']}/tutup")
     assert response.status_code == 303
     assert "1 records are not complete yet." in client.get(response.headers["Location"]).get_data(as_text=True)
@@ -140,7 +141,7 @@ def test_an_incomplete_record_blocks_closing(app, office):
         assert Batch.get_by_id(office["batch_id"]).status == "open"
         assert {r.status for r in Application.select()} == {"entered"}
         # Withdrawing the record unblocks the batch; the withdrawn record is not sent.
-        Application.update(status="withdrawn").where(Application.id == blocker.id).execute()
+        withdraw_walkin(Application.get_by_id(blocker.id), Account.get_by_id(office["officer"].id), "entered_twice")
     close_as_supervisor(app, office)
     with app.app_context():
         assert Batch.get_by_id(office["batch_id"]).record_count == 5
@@ -277,7 +278,10 @@ def test_the_audit_log_of_a_record_names_fields_never_values(app, office):
     close_as_supervisor(app, office)
     record = office["records"][0]
     client = signed_in(app, "petugas@kantor.id")
+    detail = client.get(f"/petugas/meja/data/{record.reference}").get_data(as_text=True)
+    assert f'href="/petugas/meja/catatan/{record.id}/riwayat"' in detail
     page = client.get(f"/petugas/meja/catatan/{record.id}/riwayat").get_data(as_text=True)
+    assert "Walk-in entered at the desk" in page and "Rina Petugas" in page
     assert "Batch closed and sent to the ministry" in page and "Hendra Pengawas" in page
     assert record.reference in page
     for value in (record.nik, record.full_name, record.phone, record.kk_number):
@@ -330,7 +334,7 @@ def test_a_record_saved_while_the_batch_closes_is_in_it_or_in_the_next(app, offi
                 batch = batches.open_batch(office["officer"].office)
                 holding.set()
                 time.sleep(0.5)  # the supervisor presses Close meanwhile
-                walkin(office["officer"], batch=batch)
+                assert walkin(office["officer"]).batch_id == batch.id
             db.close()
 
     def supervisor():

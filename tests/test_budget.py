@@ -21,6 +21,7 @@ import brotli
 import pytest
 
 from conftest import PASSWORD, create_staff, fill_villages, sign_in_staff, totp_code
+from ministry_support import signed_in_with_world
 from walkin_support import walkin as walkin_record
 from wizard_support import KTP, STEPS, upload, verify_phone
 
@@ -315,6 +316,32 @@ def with_wave(given, joined=False, closed=False):
     return then
 
 
+def pmo_with(records=5):
+    """A `given` for the PMO's pages: a batch of `records` ratified walk-ins (the first two with warnings), a NIK
+    dispute over an online draft, and a PMO user signed in; paths may name "{batch}", "{record}", "{dispute}"."""
+
+    def given(client, email, make_account, sms):
+        from portal.models import Account, Application, Batch, NikDispute, utcnow
+        from walkin_support import office
+
+        app = client.application
+        with app.app_context():
+            batch = Batch.create(office=office(), number=Batch.select().count() + 1, status="ratified",
+                                 closed_at=utcnow(), record_count=records)
+            made = [walkin_record(app, "ratified", batch=batch, not_in_education=n > 0, not_excluded=n != 1)
+                    for n in range(records)]
+            holder = Account.create(email=f"draf-{email}", full_name="Pemilik Draf", password_hash="x")
+            draft = Application.create(account=holder, nik=f"327301451290{Batch.select().count():04d}",
+                                       full_name="Pemilik Draf")
+            dispute = NikDispute.create(nik=draft.nik, claimant_name="Siti Penggugat", contact_phone="+6281377770000",
+                                        office=office(), recorded_by=holder, note="e-KTP asli dilihat")
+        client.ids = {"batch": batch.id, "record": made[0].id, "dispute": dispute.id}
+        create_staff(app, "pmo", email, name="Putri PMO")
+        assert sign_in_staff(client, email).status_code == 303, "staff sign-in failed"
+
+    return given
+
+
 @dataclass(frozen=True)
 class Page:
     name: str
@@ -325,6 +352,34 @@ class Page:
     # Run before the visit: (client, an email address no one else uses, make_account, sms gateway) -> None.
     given: Optional[Callable] = None
 
+
+REVIEWER, OFFICE, ADMIN = (signed_in_with_world(role) for role in ("reviewer", "officer", "admin"))
+DECREE_FORM = {"action": "ratify", "decree_number": "", "decree_date-day": "31", "decree_date-month": "2",
+               "decree_date-year": "2026"}
+QUOTA_FORM = {"province": "", "starts_on-day": "1", "starts_on-month": "1", "starts_on-year": "2026", "amount": "x"}
+# The ministry's review (60 records to decide, a batch ratified with 10 waiting), the desk's returned records,
+# and the administrator's quotas; ids come from tests/ministry_support.review_world.
+MINISTRY_PAGES = [
+    Page("ministry: batches", "/kementerian/", given=REVIEWER),
+    Page("ministry: batch", "/kementerian/batch/{batch}", given=REVIEWER),
+    Page("ministry: tampered batch", "/kementerian/batch/{tampered}", status=409, given=REVIEWER),
+    Page("ministry: queue of 60", "/kementerian/batch/{batch}/antrean", given=REVIEWER),
+    Page("ministry: warnings", "/kementerian/batch/{batch}/antrean?lihat=warnings", given=REVIEWER),
+    Page("ministry: decided", "/kementerian/batch/{ratified}/antrean?lihat=decided", given=REVIEWER),
+    Page("ministry: record", "/kementerian/batch/{batch}/data/{record}", given=REVIEWER),
+    Page("ministry: record, errors", "/kementerian/batch/{batch}/data/{record}", method="POST",
+         form={"decision": "return", "reason": "", "note": ""}, given=REVIEWER),
+    Page("ministry: bulk accept", "/kementerian/batch/{batch}/terima-semua", given=REVIEWER),
+    Page("ministry: ratify", "/kementerian/batch/{ratified}/penetapan", given=REVIEWER),
+    Page("ministry: ratify, errors", "/kementerian/batch/{ratified}/penetapan", method="POST", form=DECREE_FORM,
+         given=REVIEWER),
+    Page("ministry: decree list", "/kementerian/penetapan/{decree}", given=REVIEWER),
+    Page("desk: returned", "/petugas/meja/dikembalikan", given=OFFICE),
+    Page("desk: returned record", "/petugas/meja/dikembalikan/{returned}", given=OFFICE),
+    Page("admin: quotas", "/admin/kuota", given=ADMIN),
+    Page("admin: quotas, errors", "/admin/kuota", method="POST", form=QUOTA_FORM, given=ADMIN),
+    Page("admin: change quota", "/admin/kuota/{quota}", given=ADMIN),
+]
 
 PAGES = [
     Page("home", "/"),
@@ -448,6 +503,16 @@ PAGES = [
          given=staff_signed_in("pmo")),
     Page("pmo: wave, 38 provinces", "/pmo/gelombang/1", given=with_wave(staff_signed_in("pmo"), closed=True)),
     Page("pmo: wave results", "/pmo/gelombang/1/hasil", given=with_wave(staff_signed_in("pmo"), closed=True)),
+    *MINISTRY_PAGES,
+    # The PMO: ratified lists, a batch of 50 to confirm, rejecting one, NIK disputes.
+    Page("PMO: ratified lists", "/pmo/", given=pmo_with()),
+    Page("PMO: ratified batch, 50", "/pmo/batch/{batch}", given=pmo_with(50)),
+    Page("PMO: confirm all", "/pmo/batch/{batch}/kukuhkan-semua", given=pmo_with()),
+    Page("PMO: reject", "/pmo/catatan/{record}/tolak", given=pmo_with()),
+    Page("PMO: reject, errors", "/pmo/catatan/{record}/tolak", method="POST", form={"reason": "other", "note": ""},
+         given=pmo_with()),
+    Page("PMO: NIK disputes", "/pmo/sengketa-nik", given=pmo_with()),
+    Page("PMO: NIK dispute", "/pmo/sengketa-nik/{dispute}", given=pmo_with()),
 ]
 
 

@@ -163,3 +163,20 @@ def test_pages_work_as_plain_forms_and_as_htmx_swaps(client):
         assert b"<html" in client.get(path).data
         partial = client.get(path, headers={"HX-Request": "true"})
         assert partial.status_code == 200 and b"<html" not in partial.data and b'name="nik"' in partial.data
+
+
+def test_a_claimed_confirmed_walkin_joins_the_open_wave_from_the_account(app, client, make_account):
+    import wave_support
+    from portal.models import WaveEntry
+
+    account = make_account(email="klaim@contoh.id")
+    record = walkin(app, "confirmed", account=account)
+    with app.app_context():
+        wave_support.open_wave()
+    client.set_cookie("lang", "en")
+    client.post("/masuk", data={"email": "klaim@contoh.id", "password": PASSWORD})
+    assert client.get("/pendaftaran/gelombang").status_code == 200
+    assert client.post("/pendaftaran/gelombang", data={"consent": "y"}).headers["Location"] == "/pendaftaran/"
+    with app.app_context():
+        assert WaveEntry.select().where(WaveEntry.application == record.id).count() == 1
+    assert client.get("/pendaftaran/foto").headers["Location"] == "/pendaftaran/"

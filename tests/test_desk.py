@@ -52,7 +52,7 @@ def test_entry_page_saves_and_opens_the_record(desk):
     assert "Siti Aminah" in text and "3201 01•• •••• 0001" in text
     receipt = desk.get(f"/petugas/meja/data/{reference}/tanda-terima").get_data(as_text=True)
     assert reference in receipt and "3201 01•• •••• 0001" in receipt and nik(1) not in receipt
-    assert "Rina Petugas" in receipt and "WIB" in receipt
+    assert "Rina Petugas" in receipt and "WIB" in receipt and "/status" in receipt
     statement = desk.get(f"/petugas/meja/data/{reference}/pernyataan").get_data(as_text=True)
     assert nik(1) in statement and "Siti Aminah" in statement and "Cibinong" in statement
 
@@ -151,6 +151,7 @@ def test_region_lists_refine_with_and_without_htmx(desk):
     data = {"ktp_address-province": "32", "action": "region-ktp", "full_name": "Siti"}
     fragment = desk.post("/petugas/meja/baru", data=data, headers={"HX-Request": "true"}).get_data(as_text=True)
     assert "<html" not in fragment and 'id="ktp_address-regency"' in fragment and "error-message" not in fragment
+    assert "autofocus" not in fragment  # htmx keeps the focus on the list just changed
     page = desk.post("/petugas/meja/baru", data=data).get_data(as_text=True)
     assert 'id="ktp_address-regency"' in page and 'value="Siti"' in page and "error-message" not in page
     assert re.search(r'id="ktp_address-regency"[^>]*autofocus|autofocus[^>]*id="ktp_address-regency"', page)
@@ -257,6 +258,42 @@ def test_seed_demo_puts_walkins_in_the_open_batch(app, runner):
         assert result.exit_code == 0, result.output
         assert "Walk-ins in the open batch at Dinas Tenaga Kerja Kabupaten Bogor: 3" in result.output
     with app.app_context():
-        records = list(Application.select().where(Application.channel == "walkin", Application.status != "closed"))
+        # PK-DEM0-...: the status check's and PMO's demo records (portal/tracking/demo.py), in a batch of their own.
+        records = list(Application.select().where(Application.channel == "walkin", Application.status != "closed",
+                                                  ~Application.reference.startswith("PK-DEM0")))
         assert len(records) == 3 and {r.status for r in records} == {"entered"}
         assert {Batch.get_by_id(r.batch_id).status for r in records} == {"open"}
+
+
+def test_check_fragment_never_takes_the_focus(desk):
+    """htmx focuses an autofocus element it swaps in; the officer is typing the next box by then."""
+    fragment = desk.post("/petugas/meja/baru?fragment=nik", data={"nik": nik(5)}, headers={"HX-Request": "true"})
+    assert "autofocus" not in fragment.get_data(as_text=True)
+    assert "autofocus" in desk.get("/petugas/meja/baru").get_data(as_text=True)
+
+
+def test_village_found_by_name_fills_the_right_address(desk, villages):
+    """No JavaScript: "Search" under the KTP address lists villages; pressing one fills that address's lists."""
+    typed = form_post(**{"ktp_address-province": None, "ktp_address-regency": None, "ktp_address-district": None,
+                         "ktp_address-village": None, "ktp_address-postal_code": None})
+    page = desk.post("/petugas/meja/baru", data={**typed, "ktp_desa_q": "cirimekar", "action": "village-ktp"})
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "error-message" not in html and 'value="Siti Aminah"' in html
+    assert 'name="ktp_desa" value="32.01.01.1011"' in html
+    chosen = desk.post("/petugas/meja/baru", data={**typed, "ktp_desa": "32.01.01.1011"})
+    html = chosen.get_data(as_text=True)
+    assert re.search(r'<option (selected value="32.01.01.1011"|value="32.01.01.1011" selected)', html)
+    assert "error-message" not in html
+    # With htmx a result button posts action=region-domicile and gets that address's lists back, the choice said.
+    fragment = desk.post("/petugas/meja/baru", data={**typed, "dom_desa": "32.01.01.1010", "action": "region-domicile"},
+                         headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert "<html" not in fragment and 'id="domicile_address-village"' in fragment
+    assert 'id="desa-domicile-results" data-hx-swap-oob' in fragment
+
+
+def test_enter_in_a_box_saves_rather_than_searching(desk):
+    """Enter in a text box presses the form's first button: an empty village search must not swallow it."""
+    page = desk.get("/petugas/meja/baru").get_data(as_text=True)
+    first_button = re.search(r"<button[^>]*>", page[page.index("<form method=\"post\" action=\"/petugas/meja/baru\""):]).group(0)
+    assert "name=" not in first_button and 'tabindex="-1"' in first_button
+    assert desk.post("/petugas/meja/baru", data=form_post()).status_code == 303

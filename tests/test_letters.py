@@ -273,3 +273,31 @@ def test_a_letter_photo_is_only_for_its_owner_and_the_pmo(app, applicant, failed
     assert officer.get(f"/pmo/surat/{letter.id}/kecil").status_code == 404
     assert applicant.get(f"/pendaftaran/surat-pernyataan/{letter.id}/kecil").status_code == 200
     assert pmo_client(app, make_staff, staff_login).get(f"/pmo/surat/{letter.id}/kecil").status_code == 200
+
+
+def test_the_task_list_shows_the_letter_steps_where_gabung_was(app, applicant, failed_applicant):
+    with app.app_context():
+        open_wave(number=4)
+    text = page(applicant.get("/pendaftaran/"))
+    assert "Letter needed" in text and 'href="/pendaftaran/surat-pernyataan"' in text and "Join wave 4" not in text
+    response = applicant.post("/pendaftaran/gelombang", data={"consent": "y"})
+    assert response.status_code == 303
+    assert "must approve your statement letter before you can join again" in page(applicant.get("/pendaftaran/"))
+    send_letter(applicant)
+    assert "Waiting for review" in page(applicant.get("/pendaftaran/"))
+    with app.app_context():
+        assert WaveEntry.select().where(WaveEntry.outcome.is_null()).count() == 0
+
+
+def test_seed_demo_has_a_thrice_failed_applicant_with_a_letter_waiting(app, runner):
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    result = runner.invoke(args=["seed-demo"])  # every `make run` seeds again: nothing changes
+    assert result.exit_code == 0 and "rina@contoh.id" in result.output
+    with app.app_context():
+        from portal.models import Application
+
+        rina = Application.get(Application.account == Account.by_email("rina@contoh.id"))
+        state = letters.state_for(rina)
+        assert state.name == letters.PENDING and len(state.failed_waves) == 3
+        assert [letter.application_id for letter in letters.queue()] == [rina.id]
+        assert waves.status_for(rina).reason == "letter_required"

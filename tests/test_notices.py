@@ -66,7 +66,8 @@ def test_a_claimed_record_writes_to_the_account_and_a_record_without_a_number_ge
         kinds = [(m.channel, m.kind) for m in OutboxMessage.select().order_by(OutboxMessage.id)]
     assert kinds == [("email", "status_changed"), ("sms", "status_changed"), ("email", "status_changed"),
                      ("sms", "status_changed")]
-    assert len(mailbox.to("siti.baru@contoh.id")) == 1 and mailbox.to("lama@contoh.id", timeout=0.3) == []
+    [confirmed] = mailbox.to("siti.baru@contoh.id")
+    assert "http://localhost/klaim" in body(confirmed) and mailbox.to("lama@contoh.id", timeout=0.3) == []
     assert len(mailbox.to("tanpa.hp@contoh.id")) == 1
     assert len(sms.texts_to(claimed.phone)) == 1 and len(sms.texts_to(no_email.phone)) == 1
 

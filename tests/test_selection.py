@@ -164,3 +164,17 @@ def test_cli_select_and_verify(app, runner):
     result = runner.invoke(args=["wave", "draw", "--verify", "7"])
     assert result.exit_code != 0 and "1 entries differ" in result.output
     assert runner.invoke(args=["wave", "select", "99"]).exit_code != 0
+
+
+def test_one_person_is_screened_by_the_same_rules(ctx, make_staff):
+    kk = "3201017777770001"
+    a, b = make_application(kk=kk), make_application(kk=kk)
+    selection.run(past_wave(1, quota=5, entries=[a, b]), notify=False)
+    third = make_application(kk=kk)
+    assert selection.screen_one(third) == "kk_limit"
+    assert selection.screen_one(a) == "selected_before"
+    assert selection.screen_one(make_application()) is None
+    assert selection.screen_one(make_application(not_excluded=False)) == "excluded_job"
+    ratified = make_application(channel="walkin", status="ratified")
+    assert selection.screen_one(ratified) == "not_joinable"
+    assert selection.screen_one(ratified, check_status=False) is None

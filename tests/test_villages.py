@@ -152,6 +152,24 @@ def test_no_js_search_and_choice_keep_everything_typed(app, villages, applicant)
         assert address.region_code == code and address.street == "Jl. Mawar No. 3"
 
 
+def test_enter_in_another_box_with_the_search_empty_saves_the_step(app, villages, applicant):
+    from wizard_support import ADDRESS
+
+    at_address_step(applicant)
+    response = applicant.post(ADDRESS_STEP, data={**ADDRESS, "desa_q": " ", "action": "village"})
+    assert response.status_code == 303 and response.location.endswith("/pendaftaran/data-diri/domisili")
+
+
+def test_a_second_address_on_one_page_names_its_result_buttons(app, villages, client):
+    response = client.get("/wilayah/desa?dom_desa_q=sukamaju&mode=form&pick=/x&choose=dom_desa&field=dom_desa_q",
+                          headers={"HX-Request": "true"})
+    assert response.get_data(as_text=True).count('name="dom_desa"') == search_service.LIMIT
+    response = client.get('/wilayah/desa?q=sukamaju&mode=form&pick=/x&choose="><script>&action=region-ktp',
+                          headers={"HX-Request": "true"})
+    fragment = response.get_data(as_text=True)
+    assert "<script>" not in fragment and fragment.count('"action": "region-ktp", "desa": "') == search_service.LIMIT
+
+
 def test_htmx_choice_fills_the_lists_in_place_and_says_what_was_chosen(app, villages, applicant):
     at_address_step(applicant)
     code = code_of(app, CIBUNGBULANG_SUKAMAJU, "sukamaju")

@@ -82,7 +82,7 @@ def walkin(app, state="entered", reason=None, phone="auto", email=None, account=
     serial = next(SERIALS)
     with app.app_context():
         where = office()
-        record = Application.create(
+        values = dict(
             channel="walkin", status=state, status_reason=reason, status_changed_at=utcnow(),
             reference=reference or f"PK-7G4M-{serial:04d}",
             nik=nik_for(serial, born), birth_date=born, kk_number=f"320101010101{serial:04d}", sex="P",
@@ -90,8 +90,8 @@ def walkin(app, state="entered", reason=None, phone="auto", email=None, account=
             employment="job_seeker", not_in_education=True, not_excluded=True, aid="none", training_field="digital",
             phone=f"+62813{serial:08d}" if phone == "auto" else phone, contact_email=email, office=where,
             account=account, batch=batch, ktp_seen=True, statement_signed=True, submitted_at=utcnow(),
-            **columns,
         )
+        record = Application.create(**{**values, **columns})  # `columns` may replace any answer
         Address.create(application=record, kind="ktp", region_code="32.01.01.2001", street="Jl. Melati 5",
                        rt="001", rw="002")
         return record

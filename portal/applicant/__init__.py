@@ -15,6 +15,8 @@ READ_ONLY_ENDPOINTS = {"applicant.task_list", "applicant.check", "applicant.subm
 # The statement letter comes after sending (portal.applicant.letter_views).
 READ_ONLY_ENDPOINTS |= {"applicant.letter", "applicant.letter_print", "applicant.letter_upload",
                         "applicant.letter_image"}
+# The pages a claimed walk-in record's account may open: its office keeps the answers (no wizard, no check page).
+WALKIN_ENDPOINTS = {"applicant.task_list", "applicant.wave_join"}
 
 
 @bp.before_request
@@ -29,7 +31,7 @@ def require_applicant():
 def load_application():
     """Put the applicant's application in g; a redirect when this page would change a sent one, else None."""
     g.application = draft_for(current_user)
-    if g.application.channel == "walkin" and request.endpoint != "applicant.task_list":
+    if g.application.channel == "walkin" and request.endpoint not in WALKIN_ENDPOINTS:
         # A claimed walk-in record: its answers are the office's to change; the task list shows its status.
         return see_other(url_for(".task_list"))
     if g.application.is_submitted and request.endpoint not in READ_ONLY_ENDPOINTS:

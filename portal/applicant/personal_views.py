@@ -48,7 +48,8 @@ def address_step(kind, next_endpoint):
     refining = request.method == "POST" and (request.form.get("action") == "region" or chosen is not None)
     form.fill_region_choices(region_changed=refining or chosen is not None)
     context = {"kind": kind, "chosen": chosen, "near": near_code(g.application)}
-    if request.method == "POST" and request.form.get("action") == "village":
+    # An empty search box is Enter pressed in another box (Search is the form's first button): save as usual.
+    if request.method == "POST" and request.form.get("action") == "village" and request.form.get("desa_q", "").strip():
         # Nothing is saved: the page comes back with what was typed and the villages found.
         found = villages.search(request.form.get("desa_q"), near=context["near"])
         return render_page("applicant/address.html", form=form, application=g.application, found=found, **context)

@@ -94,7 +94,8 @@ def record_log(application_id):
         Application.id == application_id, Application.channel == "walkin"))
     return render_page("desk/audit_log.html", entries=audit.for_record(("application", record.id)),
                        heading=_l("History of record %(reference)s", reference=record.reference or record.id),
-                       back=url_for("desk.batch_detail", batch_id=record.batch_id) if record.batch_id else None)
+                       back=url_for("desk.walkin_detail", reference=record.reference),
+                       back_label=_l("Back to the record"))
 
 
 @bp.route("/batch/<int:batch_id>/riwayat")
@@ -103,4 +104,4 @@ def batch_log(batch_id):
     batch = office_batch_or_404(batch_id)
     return render_page("desk/audit_log.html", entries=audit.for_record(batch),
                        heading=_l("History of batch %(number)d", number=batch.number),
-                       back=url_for("desk.batch_detail", batch_id=batch.id))
+                       back=url_for("desk.batch_detail", batch_id=batch.id), back_label=_l("Back to the batch"))

@@ -63,7 +63,7 @@ def document(template, reference):
         abort(404)
     printed_at = datetime.now(timezone.utc).replace(tzinfo=None)
     return render_page(template, record=record, masked_nik=masked_nik(record.nik), printed_at=printed_at,
-                       officer=record.entered_by, office=record.office, states=states, site=external_url("main.home"))
+                       officer=record.entered_by, office=record.office, states=states, site=external_url("tracking.status_check"))
 
 
 @bp.route("/data/<reference>/tanda-terima")

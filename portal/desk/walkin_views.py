@@ -10,7 +10,8 @@ from portal.models import Application
 from portal.rendering import render_block, render_page
 from portal.rules.nik import check_kk, check_nik
 from portal.rules.phone import check_mobile
-from portal.services import intake
+from portal.rules.reference import normalise
+from portal.services import intake, villages
 
 TEMPLATE = "desk/walkin_form.html"
 # The inline checks: which field, and the rule that reads it.
@@ -38,13 +39,43 @@ def findings_for(form, record=None):
                            exclude_id=record.id if record else None)
 
 
+# Each address's village search (macros/villages.html): its query box and the name of its result buttons.
+SEARCH_BOXES = {"ktp": ("ktp_desa_q", "ktp_desa"), "domicile": ("dom_desa_q", "dom_desa")}
+
+
+def village_chosen(form):
+    """A village picked from a search: (the address it is for, the Village), put into that address's lists."""
+    if request.method != "POST":
+        return None, None
+    for which, (_box, button) in SEARCH_BOXES.items():
+        chosen = villages.find(request.form.get(button))
+        if chosen is not None:
+            getattr(form, f"{which}_address").form.choose_village(chosen.code)
+            return which, chosen
+    return None, None
+
+
+def village_searched():
+    """The address whose "Search" was pressed (no JavaScript), else None."""
+    action = request.form.get("action", "") if request.method == "POST" else ""
+    which = action.removeprefix("village-")
+    return which if action.startswith("village-") and which in SEARCH_BOXES else None
+
+
 def entry_page(form, record=None):
-    """Show, refine (region lists), check (htmx fragments) or save the walk-in form: new or a correction."""
+    """Show, refine (region lists), find a village, check (htmx fragments) or save the walk-in form."""
     action = request.form.get("action", "") if request.method == "POST" else ""
     kind = action.removeprefix("region-") if action in ("region-ktp", "region-domicile") else None
+    chosen_for, chosen = village_chosen(form)
+    kind = kind or chosen_for
     form.fill_regions(changed=kind)
-    context = {"form": form, "record": record, "refined": kind,
+    near = f"{form.nik.data[:2]}.{form.nik.data[2:4]}" if (form.nik.data or "")[:4].isdigit() else ""
+    context = {"form": form, "record": record, "refined": kind, "chosen": chosen, "near": near,
                "action_url": url_for(request.endpoint, **request.view_args)}
+    searched = village_searched()
+    if searched:
+        found = villages.search(request.form.get(SEARCH_BOXES[searched][0]), near=near)
+        return render_page(TEMPLATE, found={}, village_for=searched, found_villages=found, **context)
     check = request.args.get("fragment")
     if request.method == "POST" and is_partial() and check in CHECKS:
         field = form[check]
@@ -52,12 +83,13 @@ def entry_page(form, record=None):
         if check == "nik" and not field.errors:
             form.nik_check = check_nik(form.nik.data)
         found = findings_for(form, record) if not field.errors else {}
-        return render_block(TEMPLATE, f"check_{check}", found=found, **context)
+        # No autofocus in a fragment: htmx would pull the focus back while the officer types on.
+        return render_block(TEMPLATE, f"check_{check}", found=found, checking=True, **context)
     if kind:
         # Only the lists changed: what was typed is shown again, unchecked.
         if is_partial():
-            return render_block(TEMPLATE, f"region_{kind}", found={}, **context)
-        return render_page(TEMPLATE, found={}, **context)
+            return render_block(TEMPLATE, f"region_{kind}", found={}, checking=True, village_for=kind, **context)
+        return render_page(TEMPLATE, found={}, village_for=kind, **context)
     if request.method == "POST" and form.validate_on_submit():
         try:
             if record is None:
@@ -83,6 +115,8 @@ def walkin_new():
 
 def own_record(reference):
     """A walk-in of the signed-in officer's office by reference; 404 for anything else."""
+    if normalise(reference) != reference:  # not a reference as the portal writes them: nothing to look up
+        abort(404)
     record = Application.get_or_none(Application.reference == reference, Application.channel == intake.WALKIN)
     if record is None or record.office_id != actor().office_id:
         abort(404)

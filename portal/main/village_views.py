@@ -11,6 +11,7 @@ from portal.rendering import render_block, render_page
 from portal.services import villages
 
 REGION_CODE = re.compile(r"\d\d(\.\d\d){0,2}")
+NAME = re.compile(r"[a-z_-]{1,20}")
 
 
 @bp.app_template_global("village_label")
@@ -24,7 +25,8 @@ def village_search():
 
     ?pick=<path> is where a chosen village goes (links to pick?desa=CODE; with mode=form, buttons posting
     there, for the search box inside an address form); ?near=<region code> ranks its villages first;
-    ?field=<name> reads the query from that parameter (the box's own name) instead of q.
+    ?field=<name> reads the query from that parameter (the box's own name) instead of q; ?choose=<name> names
+    the result buttons (default "desa") and ?action=<value> the action they post with htmx (default "region").
     """
     args = request.args
     field = args.get("field", "q")
@@ -33,7 +35,10 @@ def village_search():
     near = args.get("near", "")
     near = near if REGION_CODE.fullmatch(near) else ""
     found = villages.search(text, near=near) if text is not None else None
-    context = {"found": found, "pick": pick, "near": near, "in_form": args.get("mode") == "form" and bool(pick)}
+    choose, action = args.get("choose", "desa"), args.get("action", "region")
+    context = {"found": found, "pick": pick, "near": near, "in_form": args.get("mode") == "form" and bool(pick),
+               "choose": choose if NAME.fullmatch(choose) else "desa",
+               "action": action if NAME.fullmatch(action) else "region"}
     if is_partial():
         return render_block("main/village_search.html", "results", **context)
     return render_page("main/village_search.html", **context)

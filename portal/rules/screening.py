@@ -11,7 +11,7 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 
 from portal.rules import status as app_status
-from portal.rules.eligibility import MIN_AGE, birthday
+from portal.rules.eligibility import MIN_AGE
 from portal.rules.waves import JOINABLE
 
 MAX_SELECTED_PER_KK = 2  # DESIGN.md 3: at most 2 recipients per family card
@@ -77,9 +77,13 @@ def letter_required(failures, letter_approved):
     return failures >= LETTER_AFTER_FAILURES and not letter_approved
 
 
-def screen(application, facts: Facts, on: date):
-    """The reason this application cannot take part in a wave closing on `on`, or None when it can."""
-    if application.status not in JOINABLE:
+def screen(application, facts: Facts, on: date, check_status=True):
+    """The reason this application cannot take part in a wave closing on `on`, or None when it can.
+
+    `check_status=False` leaves out the application's own status: the PMO checks a ratified walk-in with
+    the other rules before confirming it.
+    """
+    if check_status and application.status not in JOINABLE:
         return "not_joinable"
     if application.not_in_education is not True:
         return "in_education"

@@ -67,6 +67,16 @@ RETURN_REASONS = {
     "incomplete": _l("Information missing"),
     "other": _l("Another reason"),
 }
+# "Not eligible" names the rule (Permenko 11/2020 art. 2-3): stored as "not_eligible.<rule>".
+ELIGIBILITY_RULES = {
+    "age": _l("Younger than 18"),
+    "in_education": _l("In formal education"),
+    "excluded": _l("In a group that may not join (civil servant, TNI, Polri, official...)"),
+    "citizen": _l("Not an Indonesian citizen with an e-KTP"),
+}
+NOT_ELIGIBLE_REASONS = {
+    f"not_eligible.{rule}": _l("Not eligible: %(rule)s", rule=text) for rule, text in ELIGIBILITY_RULES.items()
+}
 REJECT_REASONS = {
     "not_eligible": _l("Not eligible"),
     "duplicate": _l("Registered more than once"),
@@ -81,7 +91,7 @@ WITHDRAW_REASONS = {
     "other": _l("Another reason"),
 }
 WAITING_REASONS = {"over_quota": _l("Waiting: the quota for this province and period is full")}
-REASONS = {**RETURN_REASONS, **REJECT_REASONS, **WITHDRAW_REASONS, **WAITING_REASONS}
+REASONS = {**RETURN_REASONS, **NOT_ELIGIBLE_REASONS, **REJECT_REASONS, **WITHDRAW_REASONS, **WAITING_REASONS}
 
 
 def allowed(current, to, role):

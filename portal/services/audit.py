@@ -55,6 +55,9 @@ ACTION_LABELS = {
     "application.claimed": _l("Claimed by its applicant for an online account"),
     "letter.approved": _l("Statement letter approved"),
     "letter.rejected": _l("Statement letter rejected"),
+    "application.nik_released": _l("NIK released from an unsent draft (NIK dispute)"),
+    "nik_dispute.released": _l("NIK dispute resolved: NIK released from the online draft"),
+    "nik_dispute.walkin_valid": _l("NIK dispute resolved: the walk-in holds the NIK"),
     "batch.closed": _l("Batch closed: manifest and document number fixed"),
     "batch.recap_printed": _l("Recap opened for printing"),
     "batch.statement_printed": _l("Statement of data truth opened for printing"),
@@ -71,6 +74,10 @@ ACTION_LABELS = {
     "wave.entered": _l("Entered into a wave"),
     "wave.selected": _l("Wave selection run"),
     "wave.results_sent": _l("Wave results sent"),
+    "application.waiting": _l("Waiting: over the quota"),
+    "batch.manifest_mismatch": _l("Batch refused: its manifest does not match"),
+    "batch.ratified": _l("Batch ratified (decree)"),
+    "quota.set": _l("Quota set"),
 }
 
 

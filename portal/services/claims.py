@@ -87,7 +87,7 @@ def mask_email(address):
 
 
 def application_for_link(token):
-    """(record, address the link went to) for a live claim link, or DomainError."""
+    """The record of a live claim link (sent to the address it still has), or DomainError."""
     try:
         data = _serializer().loads(token, max_age=current_app.config["EMAIL_LINK_MAX_AGE"])
     except (BadSignature, SignatureExpired):
@@ -96,7 +96,7 @@ def application_for_link(token):
     if application is None or application.contact_email != data.get("e"):
         raise DomainError(LINK_PROBLEM)
     how_to_confirm(application)
-    return application, data["e"]
+    return application
 
 
 def claim(application, email, password, proven_email=None, ip=None):

@@ -45,7 +45,7 @@ from portal.rules.phone import check_mobile
 from portal.rules.reference import new_reference, normalise
 from portal.rules.voice import for_staff
 from portal.services import audit, phones
-from portal.services.batches import open_batch
+from portal.services.batches import open_batch, write_transaction
 from portal.services.status import CHANGED, transition
 
 WALKIN = "walkin"
@@ -244,7 +244,7 @@ def create_walkin(data, officer, ip=None):
     _refuse_taken_nik(columns["nik"], office)
     for _attempt in range(5):
         try:
-            with db.atomic():
+            with write_transaction():  # the batch cannot close between choosing it and the insert
                 batch = open_batch(office)
                 now = utcnow()
                 application = Application.create(
@@ -285,7 +285,7 @@ def update_walkin(application, data, officer, ip=None):
     if "phone" in changed:
         changed["verified_phone"] = None  # a new number must be confirmed again
     try:
-        with db.atomic():
+        with write_transaction():
             if changed:
                 written = (Application.update(updated_at=utcnow(), **changed)
                            .where(Application.id == application.id, Application.status == application.status)

@@ -33,7 +33,7 @@ NEXT_STEPS = {
                         "now check it and confirm you as a candidate participant."),
     status.CONFIRMED: _l("You are a candidate participant of Prakerja, with priority in the selection of the "
                          "next wave. You can claim an online account with your reference number to follow "
-                         "your application."),
+                         "your application:"),
     status.REJECTED: _l("If you think this is a mistake, visit the manpower office where you registered, with "
                         "your e-KTP."),
 }
@@ -55,7 +55,8 @@ def compose(to, reason):
     with force_locale("id"):
         label, why = str(status.label(to)), str(status.reason_label(reason))
         email = render_email(reference=REFERENCE, name=NAME, status_label=label, reason_label=why,
-                             next_step=str(NEXT_STEPS[to]), status_link=link)
+                             next_step=str(NEXT_STEPS[to]), status_link=link,
+                             claim_link=external_url("tracking.claim") if to == status.CONFIRMED else None)
         sms = str(SMS_TEXT % {"reference": REFERENCE, "status": label, "link": link,
                               "reason": str(SMS_REASON % {"reason": why}) if why else ""})
         # One SMS at most (a reference is 12 characters): a reason that does not fit is on the status page.

@@ -38,6 +38,8 @@ WITH earlier AS (
     FROM wave_entry p JOIN wave pw ON pw.id = p.wave_id JOIN application pa ON pa.id = p.application_id
     WHERE pw.number < {p} AND p.outcome = 'selected' AND pa.kk_number IS NOT NULL
     GROUP BY pa.kk_number
+), disputed AS (
+    SELECT DISTINCT d.nik FROM nik_dispute d WHERE d.status = 'open'
 ), screened AS (
     SELECT e.id, a.kk_number AS kk, COALESCE(k.taken, 0) AS kk_taken,
            CASE WHEN q.province IS NULL THEN '*' ELSE q.province END AS pool,
@@ -51,7 +53,7 @@ WITH earlier AS (
                 WHEN a.birth_date IS NULL OR a.birth_date > {p} THEN 'under_age'
                 WHEN COALESCE(r.selected, 0) > 0 THEN 'selected_before'
                 WHEN COALESCE(k.taken, 0) >= {p} THEN 'kk_limit'
-                WHEN EXISTS (SELECT 1 FROM nik_dispute d WHERE d.nik = a.nik AND d.status = 'open') THEN 'nik_dispute'
+                WHEN n.nik IS NOT NULL THEN 'nik_dispute'
                 WHEN COALESCE(r.failures, 0) >= {p} AND NOT EXISTS (
                     SELECT 1 FROM statement_letter s WHERE s.application_id = a.id AND s.status = 'approved')
                     THEN 'letter_required'
@@ -60,6 +62,7 @@ WITH earlier AS (
     JOIN application a ON a.id = e.application_id
     LEFT JOIN earlier r ON r.application_id = e.application_id
     LEFT JOIN kk_taken k ON k.kk_number = a.kk_number
+    LEFT JOIN disputed n ON n.nik = a.nik
     LEFT JOIN wave_quota q ON q.wave_id = e.wave_id AND q.province = e.province
     WHERE e.wave_id = {p}
 ), family AS (
@@ -167,21 +170,24 @@ def expected(wave, seed=None):
     seed = seed or wave.seed
     selected, failures, kk_taken, disputed, approved = facts_for_wave(wave)
     on = close_date(wave)
-    rows = (WaveEntry.select(WaveEntry.id, WaveEntry.province, Application)
-            .join(Application).where(WaveEntry.wave == wave.id))
+    # Plain rows rather than model instances: a million of them must fit in a verify run.
+    rows = (WaveEntry.select(WaveEntry.id.alias("entry_id"), WaveEntry.province, Application.id, Application.reference,
+                             Application.kk_number, Application.nik, Application.status, Application.channel,
+                             Application.aid, Application.not_in_education, Application.not_excluded,
+                             Application.birth_date)
+            .join(Application).where(WaveEntry.wave == wave.id).namedtuples())
     results, candidates, by_reference = {}, [], {}
-    for entry in rows:
-        application = entry.application
+    for application in rows:
         facts = screening.Facts(
             selected_before=application.id in selected, kk_selected=kk_taken.get(application.kk_number, 0),
             open_dispute=application.nik in disputed, failures=failures.get(application.id, 0),
             letter_approved=application.id in approved)
         reason = screening.screen(application, facts, on)
         if reason:
-            results[entry.id] = draw.Result("ineligible", reason)
+            results[application.entry_id] = draw.Result("ineligible", reason)
             continue
-        by_reference[application.reference] = entry.id
-        candidates.append(draw.Candidate(application.reference, entry.province, screening.tier(application),
+        by_reference[application.reference] = application.entry_id
+        candidates.append(draw.Candidate(application.reference, application.province, screening.tier(application),
                                          application.kk_number, facts.kk_selected))
     drawn = draw.draw(candidates, seed, wave.quota, waves.quotas_of(wave))
     for reference, result in drawn.items():
@@ -192,9 +198,9 @@ def expected(wave, seed=None):
 def verify(wave):
     """The entries whose stored outcome differs from the Python re-computation: [(entry id, stored, expected)]."""
     wanted = expected(wave)
-    stored = {e.id: draw.Result(e.outcome, e.reason, e.rank)
-              for e in WaveEntry.select(WaveEntry.id, WaveEntry.outcome, WaveEntry.reason, WaveEntry.rank)
-              .where(WaveEntry.wave == wave.id)}
+    stored = {entry_id: draw.Result(outcome, reason, rank) for entry_id, outcome, reason, rank in
+              WaveEntry.select(WaveEntry.id, WaveEntry.outcome, WaveEntry.reason, WaveEntry.rank)
+              .where(WaveEntry.wave == wave.id).tuples()}
     return [(entry_id, stored.get(entry_id), result) for entry_id, result in sorted(wanted.items())
             if stored.get(entry_id) != result]
 
@@ -232,3 +238,32 @@ def summary(wave):
         counts[result] = counts.get(result, 0) + n
         by_reason[(result, reason)] = by_reason.get((result, reason), 0) + n
     return by_province, by_reason
+
+
+def facts_for(application, before=None):
+    """Screening facts of one application, counted over waves numbered below `before` (all when None): for
+    checking one person with screening.screen(), as the PMO's confirmation of a walk-in does."""
+    earlier = WaveEntry.select(WaveEntry.outcome, Application.kk_number).join(Application).switch(WaveEntry).join(Wave)
+    if before is not None:
+        earlier = earlier.where(Wave.number < before)
+    mine = list(earlier.where(WaveEntry.application == application.id).tuples())
+    kk_selected = 0
+    if application.kk_number:
+        kk_selected = (earlier.where(Application.kk_number == application.kk_number,
+                                     WaveEntry.outcome == "selected").count())
+    return screening.Facts(
+        selected_before=any(outcome == "selected" for outcome, _kk in mine),
+        kk_selected=kk_selected,
+        open_dispute=bool(application.nik) and NikDispute.select().where(
+            NikDispute.nik == application.nik, NikDispute.status == "open").exists(),
+        failures=sum(1 for outcome, _kk in mine if outcome == "not_selected"),
+        letter_approved=StatementLetter.select().where(StatementLetter.application == application.id,
+                                                       StatementLetter.status == "approved").exists(),
+    )
+
+
+def screen_one(application, on=None, check_status=True):
+    """The reason one application would be screened out today (or on a date), or None."""
+    from portal.rules.eligibility import today
+
+    return screening.screen(application, facts_for(application), on or today(), check_status)

@@ -24,6 +24,8 @@ CACHE_SECONDS = 5  # how long a worker trusts its list of current waves; changes
 NOT_JOINABLE = _l("Your application cannot join a wave in its current state.")
 NO_OPEN_WAVE = _l("No wave is open for joining now.")
 ALREADY_DONE = _l("You cannot join this wave: look at your wave status for the reason.")
+LETTER_FIRST = _l("You were not selected in three waves, so the programme office must approve your statement "
+                  "letter before you can join again. The steps are on your page.")
 NO_ADDRESS = _l("Your KTP address is missing, so we cannot tell which province you belong to.")
 OVERLAP = _l("Another wave is open during part of that time. Waves must not overlap.")
 NUMBER_TAKEN = _l("A wave with this number already exists.")
@@ -105,6 +107,8 @@ def join(application, now=None):
         return False
     if current is None or current.name == rules.NO_WAVE:
         raise DomainError(NO_OPEN_WAVE)
+    if current.reason == "letter_required":
+        raise DomainError(LETTER_FIRST)
     raise DomainError(NO_ADDRESS if current.name == rules.CAN_JOIN else ALREADY_DONE)
 
 

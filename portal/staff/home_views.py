@@ -5,7 +5,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from portal.rendering import render_page
-from portal.roles import ADMIN, OFFICE_ROLES, PMO, ROLE_LABELS, STAFF_ROLES
+from portal.roles import ADMIN, OFFICE_ROLES, PMO, REVIEWER, ROLE_LABELS, STAFF_ROLES
 from portal.services import second_factor
 from portal.staff import bp
 
@@ -18,8 +18,17 @@ TOOLS = [
     ("desk.batch_list", _l("Batches"),
      _l("The office's open batch with each record's check state; closing it (four-eyes rule) and its documents."),
      OFFICE_ROLES),
+    ("pmo.batch_list", _l("Ratified lists"),
+     _l("Walk-ins ratified by the ministry: check each person, confirm or reject."), frozenset({PMO})),
+    ("pmo.dispute_list", _l("NIK disputes"), _l("Decide who holds a NIK claimed at a desk."), frozenset({PMO})),
     ("desk.walkin_list", _l("Walk-in desk"),
      _l("Key walk-ins' paper forms, print receipts, find, correct or withdraw records."), OFFICE_ROLES),
+    ("admin.quota_list", _l("Quotas"), _l("How many walk-ins of each province the ministry may ratify."),
+     frozenset({ADMIN})),
+    ("ministry.batch_list", _l("Batches to review"),
+     _l("Check the closed batches of every office, decide on their records and ratify them."), frozenset({REVIEWER})),
+    ("desk.returned_list", _l("Returned by the ministry"),
+     _l("Records the ministry sent back: correct them and enter them again."), OFFICE_ROLES),
     ("staff.recovery_codes", _l("Recovery codes"), _l("See how many you have left, or make new ones."),
      STAFF_ROLES),
 ]

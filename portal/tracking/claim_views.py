@@ -40,9 +40,10 @@ def current_claim(proven=False):
     return (application, state) if application else None
 
 
-def start(application, via, proven_email=None):
-    session["claim"] = {"a": application.id, "via": via, "ok": bool(proven_email), "e": proven_email,
-                        "t": int(time.time())}
+def start(application, via, by_link=False):
+    """This browser's claim: which record, how it is confirmed, and whether the emailed link proved it (then
+    the record's address is proven too; the cookie holds no address)."""
+    session["claim"] = {"a": application.id, "via": via, "ok": by_link, "link": by_link, "t": int(time.time())}
 
 
 @bp.route("/klaim", methods=["GET", "POST"])
@@ -132,10 +133,10 @@ def claim_email_sent():
 def claim_link(token):
     """The emailed claim link: proves the record is the visitor's, then leaves the address bar."""
     try:
-        application, address = claims.application_for_link(token)
+        application = claims.application_for_link(token)
     except DomainError as error:
         return render_page("tracking/claim_problem.html", status=400, message=error.message)
-    start(application, "email", proven_email=address)
+    start(application, "email", by_link=True)
     return see_other(url_for(".claim_account"))
 
 
@@ -147,10 +148,11 @@ def claim_account():
     if not found:
         return see_other(url_for(".claim"))
     application, state = found
-    form = ClaimAccountForm(data={"email": state.get("e") or application.contact_email})
+    proven = application.contact_email if state.get("link") else None
+    form = ClaimAccountForm(data={"email": application.contact_email})
     if form.validate_on_submit():
         try:
-            account = claims.claim(application, form.email.data, form.password.data, state.get("e"),
+            account = claims.claim(application, form.email.data, form.password.data, proven,
                                    ip=request.remote_addr)
         except DomainError as error:
             if error.field:

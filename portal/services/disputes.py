@@ -1,0 +1,71 @@
+"""The PMO's resolution of NIK disputes recorded at desks (DESIGN.md 2.2): someone showed their original e-KTP
+at an office, but an online application already holds that NIK.
+
+Two outcomes: the NIK is released from the online application when it is an unsent draft (its owner is told
+by email and must check their KTP number), so the office can enter the walk-in; or, whatever the online
+application's state, the walk-in claimant is recorded as the NIK's valid holder (for a sent application,
+its screening then treats it as in dispute lost). Either way with a reason, audited.
+"""
+
+from flask_babel import lazy_gettext as _l
+
+from portal.domain import DomainError
+from portal.email import send_email
+from portal.links import external_url
+from portal.models import Account, Application, NikDispute, db, utcnow
+from portal.rules import status
+from portal.services import audit
+from portal.sms import send_sms
+
+RELEASE, WALKIN_VALID = "released", "walkin_valid"
+RESOLUTIONS = {
+    RELEASE: _l("Release the NIK from the unsent online draft"),
+    WALKIN_VALID: _l("The walk-in is the NIK's valid holder"),
+}
+NOT_OPEN = _l("This dispute has already been resolved.")
+NOT_A_DRAFT = _l("The online application holding this NIK has been sent, so the NIK cannot be released from it. "
+                 "Choose whether the walk-in is the valid holder.")
+
+
+def open_disputes():
+    """Open disputes, oldest first, with their office."""
+    return list(NikDispute.select().where(NikDispute.status == "open").order_by(NikDispute.created_at, NikDispute.id))
+
+
+def holder(dispute):
+    """The application holding the disputed NIK, or None (released meanwhile)."""
+    return Application.get_or_none(Application.nik == dispute.nik)
+
+
+def resolve(dispute, actor, resolution, note, ip=None):
+    """Resolve an open dispute with a reason; releasing clears the NIK from an unsent draft and emails its owner."""
+    if resolution not in RESOLUTIONS:
+        raise DomainError(_l("Choose how to resolve the dispute"), field="resolution")
+    if not (note or "").strip():
+        raise DomainError(_l("Enter the reason for the decision"), field="note")
+    online = holder(dispute)
+    with db.atomic():
+        released = None
+        if resolution == RELEASE or (online is not None and online.status == status.DRAFT):
+            if online is not None:
+                # The draft keeps every other answer; its KTP section must be done again.
+                released = (Application.update(nik=None, ktp_confirmed=False, updated_at=utcnow())
+                            .where(Application.id == online.id, Application.status == status.DRAFT,
+                                   Application.nik == dispute.nik).execute())
+                if not released:
+                    raise DomainError(NOT_A_DRAFT, field="resolution")
+                audit.record(actor, "application.nik_released", online, fields=["nik"], ip=ip)
+        decided = (NikDispute.update(status="resolved", resolution=resolution, resolution_note=note.strip(),
+                                     resolved_by=actor, resolved_at=utcnow())
+                   .where(NikDispute.id == dispute.id, NikDispute.status == "open").execute())
+        if not decided:
+            raise DomainError(NOT_OPEN)
+        audit.record(actor, f"nik_dispute.{resolution}", dispute, fields=["status", "resolution", "resolution_note"],
+                     ip=ip)
+        if released and online.account_id:
+            owner = Account.get_by_id(online.account_id)
+            send_email("nik_released", owner.email, account=owner, name=owner.full_name,
+                       link=external_url("auth.login"))
+        send_sms(dispute.contact_phone, _l("Prakerja: your NIK dispute has been decided. Visit the manpower office "
+                                           "where you recorded it, with your e-KTP, to continue."), kind="dispute")
+    return dispute

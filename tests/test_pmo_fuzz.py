@@ -1,0 +1,69 @@
+"""Fuzzing the PMO's screens as a signed-in PMO user: every pmo route, random and hostile values in every field
+of its forms, query and path; never a 500, never a traceback (test_fuzz.py only reaches their 404s)."""
+
+import logging
+
+from hypothesis import given, settings
+
+from walkin_support import office, walkin
+from conftest import sign_in_staff
+from portal.extensions import limiter
+from portal.models import Account, Batch, NikDispute, utcnow
+from test_fuzz import PROFILE, Failures, Forms, FormFields, request_for, routes, send
+
+
+def pmo_forms(app, client, paths):
+    """The PMO pages' forms, by the endpoint they post to, and the path values they use."""
+    adapter = app.url_map.bind("localhost")
+    found, path_values = {}, {}
+    for path in paths:
+        html = client.get(path).get_data(as_text=True)
+        for action, forms in Forms(html, path).found.items():
+            endpoint, values = adapter.match(action.split("?")[0], method="POST")
+            known = found.setdefault(endpoint, FormFields())
+            for name, choices in forms.fields.items():
+                known.fields.setdefault(name, set()).update(choices)
+            for name, value in values.items():
+                path_values.setdefault(endpoint, {}).setdefault(name, set()).add(value)
+    return found, path_values
+
+
+def test_no_pmo_input_gives_a_500(app, make_staff, capsys, sms):
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    limiter.enabled = False
+    pmo = make_staff("pmo")
+    with app.app_context():
+        batch = Batch.create(office=office(), number=1, status="ratified", closed_at=utcnow(), record_count=3)
+        dispute = NikDispute.create(nik="3273014512900001", claimant_name="Siti", contact_phone="+6281377770000",
+                                    office=office(), recorded_by=Account.get_by_id(pmo.id))
+    records = [walkin(app, "ratified", batch=batch, not_in_education=n != 0) for n in range(3)]
+    client = app.test_client()
+    assert sign_in_staff(client, "pmo@kantor.id").status_code == 303
+    forms, path_values = pmo_forms(app, client, [
+        "/pmo/", f"/pmo/batch/{batch.id}", f"/pmo/batch/{batch.id}/kukuhkan-semua",
+        f"/pmo/catatan/{records[0].id}/tolak", f"/pmo/sengketa-nik/{dispute.id}"])
+    adapter = app.url_map.bind("localhost")
+    failures = Failures()
+    logging.getLogger().addHandler(failures)
+    sent = 0
+    pmo_routes = [(rule, methods) for rule, methods in routes(app) if rule.endpoint.startswith("pmo.")]
+    try:
+        for rule, methods in pmo_routes:
+            @settings(settings.get_profile(PROFILE))
+            @given(request=request_for(rule, methods, forms, path_values))
+            def no_500(request):
+                nonlocal sent
+                failures.records.clear()
+                response = send(client, adapter, rule, request)
+                sent += 1
+                assert response.status_code != 500, f"500 from {rule.rule}: {request}"
+                assert not failures.records, f"{rule.rule} logged: {failures.format(failures.records[0])}"
+
+            no_500()
+    finally:
+        logging.getLogger().removeHandler(failures)
+        limiter.enabled = True
+    with capsys.disabled():
+        print(f"\nfuzz ({PROFILE}), PMO: {sent} requests to {len(pmo_routes)} pmo routes, "
+              f"forms found for {len(forms)} of them")
+    assert len(forms) >= 4
