@@ -296,7 +296,7 @@ REACHED_OTHERWISE = {"staff.home", "staff.set_password", "staff.enrol", "staff.l
 
 
 def test_every_staff_screen_without_parameters_is_on_a_home_page(app):
-    """A new PMO user could not find the waves: every index screen must be a tool on some role's home page."""
+    """Every index screen must be a tool on some role's home page, or a new user cannot find it."""
     from portal.staff.home_views import TOOLS
 
     listed = {endpoint for endpoint, _name, _about, _roles in TOOLS}

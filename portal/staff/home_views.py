@@ -20,8 +20,6 @@ TOOLS = [
      OFFICE_ROLES),
     ("pmo.batch_list", _l("Ratified lists"),
      _l("Walk-ins ratified by the ministry: check each person, confirm or reject."), frozenset({PMO})),
-    ("pmo.wave_list", _l("Waves"), _l("Create waves, close them, run the draw and send the results."),
-     frozenset({PMO})),
     ("pmo.dispute_list", _l("NIK disputes"), _l("Decide who holds a NIK claimed at a desk."), frozenset({PMO})),
     ("desk.walkin_list", _l("Walk-in desk"),
      _l("Key walk-ins' paper forms, print receipts, find, correct or withdraw records."), OFFICE_ROLES),
