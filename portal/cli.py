@@ -201,7 +201,10 @@ def _demo_sent(account, name, nik, kk, aid, reference):
     if application is None:
         application = Application.create(account=account)
     day, month, year = int(nik[6:8]), int(nik[8:10]), 1900 + int(nik[10:12])
+    _demo_photos(application)
+    phone = "+62812" + nik[-7:]  # one number per person: a verified number is unique
     Application.update(
+        phone=phone, verified_phone=phone,
         channel="online", status="submitted", reference=reference, nik=nik, kk_number=kk, full_name=name,
         birth_date=date(year, month, day), sex="L", ktp_confirmed=True, birth_place="Bogor", domicile_same=True,
         education="sma", employment="job_seeker", not_in_education=True, not_excluded=True, aid=aid,
@@ -210,6 +213,31 @@ def _demo_sent(account, name, nik, kk, aid, reference):
     region = f"{nik[0:2]}.{nik[2:4]}.{nik[4:6]}.2001"
     Address.insert(application=application.id, kind="ktp", region_code=region, street="Jl. Melati 5").on_conflict_ignore().execute()
     return Application.get_by_id(application.id)
+
+
+def _demo_photos(application):
+    """A KTP photo and a selfie for a sent demo application, so its task list reads done (stored as uploads are)."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    from portal.models import Photo
+    from portal.services.photos import store_all
+    from portal.storage import storage
+
+    for kind, colour in (("ktp", (70, 110, 170)), ("selfie", (180, 140, 110))):
+        if Photo.get_or_none(Photo.application == application, Photo.kind == kind):
+            continue
+        blobs = []
+        for size in ((800, 504), (200, 126)):
+            image = Image.new("RGB", size, colour)
+            ImageDraw.Draw(image).rectangle((size[0] // 10, size[1] // 5, size[0] // 2, size[1] // 2), fill=(240, 240, 235))
+            out = io.BytesIO()
+            image.save(out, "JPEG", quality=70)
+            blobs.append(out.getvalue())
+        image_key, thumb_key = store_all(storage(), *blobs)
+        Photo.create(application=application, kind=kind, image_key=image_key, thumb_key=thumb_key, width=800,
+                     height=504, size_bytes=len(blobs[0]))
 
 
 # Not selected in three waves; her signed statement letter waits in the PMO's queue.

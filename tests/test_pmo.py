@@ -226,3 +226,23 @@ def test_a_batch_ratified_by_the_ministry_reaches_the_pmo_under_its_decree(app, 
     assert pmo.post(f"/pmo/batch/{batch.id}/kukuhkan-semua").status_code == 303
     with app.app_context():
         assert Application.select().where(Application.batch == batch.id, Application.status == "confirmed").count() == 3
+
+
+def test_seeded_batches_open_every_document_for_the_supervisor(app, runner):
+    """The demo's ratified batch had no handover number: its statement and BAST pages were a 500, and the
+    batch list printed "None" and the raw state "ratified"."""
+    from conftest import STAFF_SECRET, sign_in_staff
+    from portal.models import Batch, SecondFactor
+    from portal.sealing import seal
+
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    with app.app_context():
+        SecondFactor.update(secret_sealed=seal("totp", STAFF_SECRET)).execute()
+        ids = [batch.id for batch in Batch.select().where(Batch.status != "open")]  # an open batch has no documents yet
+    staff = app.test_client()
+    assert sign_in_staff(staff, "penyelia@contoh.id", password="kopi-tubruk-pagi").status_code == 303
+    listing = text_of(staff.get("/petugas/meja/batch"))
+    assert "None" not in listing and "ratified" not in listing and "Ditetapkan" in listing
+    for batch_id in ids:
+        for page in ("", "/rekap", "/pernyataan", "/bast"):
+            assert staff.get(f"/petugas/meja/batch/{batch_id}{page}").status_code == 200, (batch_id, page)

@@ -113,3 +113,14 @@ def test_pmo_pages_with_and_without_htmx(app, pmo, path):
 
 def test_applicants_cannot_reach_pmo_screens(app, applicant):
     assert applicant.get("/pmo/gelombang").status_code in (302, 303, 403, 404)
+
+
+def test_wave_pages_count_applicants_not_notes(app, client, make_staff, staff_login):
+    """In Indonesian the wave's entries read "Pendaftar"; "Catatan" (notes, the audit log's word) misled."""
+    make_staff("pmo")
+    staff_login(client, "pmo@kantor.id")
+    with app.app_context():
+        open_wave(number=5, quota=3)
+    for path in ("/pmo/gelombang", "/pmo/gelombang/5"):
+        html = client.get(path).get_data(as_text=True)
+        assert "Pendaftar" in html and "Catatan" not in html

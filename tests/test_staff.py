@@ -288,3 +288,28 @@ def test_a_weak_password_is_refused_at_set_up_and_the_link_still_works(client, r
     assert client.post("/petugas/atur-sandi", data={"password": NEW_PASSWORD}).status_code == 303
     problem = client.get("/petugas/atur-sandi").get_data(as_text=True)
     assert 'href="/petugas"' in problem and "/masuk" not in problem.split("<main", 1)[1]
+
+
+# Staff screens reached from another screen, or part of signing in, rather than from the home page.
+REACHED_OTHERWISE = {"staff.home", "staff.set_password", "staff.enrol", "staff.login", "staff.logged_out",
+                     "desk.walkin_new", "desk.dispute_new", "pmo.wave_new"}
+
+
+def test_every_staff_screen_without_parameters_is_on_a_home_page(app):
+    """Every index screen must be a tool on some role's home page, or a new user cannot find it."""
+    from portal.staff.home_views import TOOLS
+
+    listed = {endpoint for endpoint, _name, _about, _roles in TOOLS}
+    unlisted = sorted(
+        rule.endpoint for rule in app.url_map.iter_rules()
+        if "GET" in rule.methods and not rule.arguments and rule.endpoint.split(".")[0] in {"staff", "desk", "pmo", "ministry", "admin"}
+        and rule.endpoint not in listed | REACHED_OTHERWISE
+    )
+    assert unlisted == []
+
+
+def test_the_pmo_home_links_to_the_waves(client, make_staff, staff_login):
+    make_staff("pmo")
+    staff_login(client, "pmo@kantor.id")
+    home = client.get("/petugas/beranda").get_data(as_text=True)
+    assert 'href="/pmo/gelombang"' in home and "Gelombang" in home

@@ -144,3 +144,15 @@ def test_an_application_without_a_ktp_address_is_told_why(ctx):
     with pytest.raises(DomainError) as error:
         waves.join(application)
     assert error.value.message is waves.NO_ADDRESS
+
+
+def test_seeded_wave_applicants_have_every_section_done(app, runner, client):
+    """Budi and Eko were sent yet their task lists said "Foto" and "Nomor HP" were not started."""
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0  # every `make run` seeds again
+    for email in ("budi@contoh.id", "eko@contoh.id", "fajar@contoh.id"):
+        response = client.post("/masuk", data={"email": email, "password": "kopi-tubruk-pagi"})
+        assert response.status_code == 303
+        page = client.get("/pendaftaran/").get_data(as_text=True)
+        assert "Belum dimulai" not in page and "Sedang diisi" not in page, email
+        client.post("/keluar")

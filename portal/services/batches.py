@@ -76,6 +76,7 @@ CLOSED_BATCH = "closed"
 STATUS_LABELS = {
     OPEN: _l("Open: new walk-ins join it"),
     CLOSED_BATCH: _l("Closed: waiting for the ministry"),
+    "ratified": _l("Ratified"),  # set by services/ratification.py when the ministry ratifies the batch
 }
 NOT_SUPERVISOR = _l("Only a supervisor can close a batch. Ask a supervisor of your office who entered none of "
                     "its records to close it.")

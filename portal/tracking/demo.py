@@ -27,7 +27,11 @@ def seed_demo_tracking(office):
     with db.atomic():
         number = (Batch.select(Batch.number).where(Batch.office == office).order_by(Batch.number.desc())
                   .scalar() or 0) + 1
+        from portal.services.batches import document_number
+
+        # A handover number as a real close gives one: the statement and BAST pages print it.
         batch = Batch.create(office=office, number=number, status="ratified", closed_at=utcnow(),
+                             document_number=document_number(Batch(office=office), utcnow()),
                              closed_by=Account.by_email("penyelia@contoh.id"), record_count=len(DEMO_RECORDS))
         for n, (reference, name, state, reason, phone, email, warning) in enumerate(DEMO_RECORDS, start=1):
             record = Application.create(
