@@ -187,6 +187,32 @@ class Failures(logging.Handler):
             self.records.append(record)
 
 
+def fuzz_routes(app, client, chosen, forms, path_values):
+    """Send Hypothesis requests to each (rule, methods) of `chosen` from one signed-in client; fails on a 500
+    or a logged error. Returns how many requests went."""
+    adapter = app.url_map.bind("localhost")
+    failures = Failures()
+    logging.getLogger().addHandler(failures)
+    sent = 0
+    try:
+        for rule, methods in chosen:
+            @settings(settings.get_profile(PROFILE))
+            @given(request=request_for(rule, methods, forms, path_values))
+            def no_500(request):
+                nonlocal sent
+                failures.records.clear()
+                response = send(client, adapter, rule, request)
+                sent += 1
+                assert response.status_code != 500, f"500 from {rule.rule}: {request}"
+                assert not failures.records, f"{rule.rule} logged: {failures.format(failures.records[0])}"
+
+            no_500()
+    finally:
+        logging.getLogger().removeHandler(failures)
+        limiter.enabled = True
+    return sent
+
+
 @pytest.mark.parametrize("visitor, prepare", VISITORS, ids=[name for name, _ in VISITORS])
 def test_no_input_gives_a_500_or_a_traceback(app, make_account, sms, visitor, prepare, capsys):
     app.config["PROPAGATE_EXCEPTIONS"] = False  # a fault becomes the 500 page and a logged traceback
