@@ -188,20 +188,22 @@ class Failures(logging.Handler):
 
 
 def fuzz_routes(app, client, chosen, forms, path_values):
-    """Send Hypothesis requests to each (rule, methods) of `chosen` from one signed-in client; fails on a 500
-    or a logged error. Returns how many requests went."""
+    """Send Hypothesis requests to each (rule, methods) of `chosen`; fails on a 500 or a logged error. `client`
+    is a signed-in test client, or a function giving a fresh one per route. Returns how many requests went."""
     adapter = app.url_map.bind("localhost")
     failures = Failures()
     logging.getLogger().addHandler(failures)
     sent = 0
     try:
         for rule, methods in chosen:
+            browser = client() if callable(client) else client
+
             @settings(settings.get_profile(PROFILE))
             @given(request=request_for(rule, methods, forms, path_values))
             def no_500(request):
                 nonlocal sent
                 failures.records.clear()
-                response = send(client, adapter, rule, request)
+                response = send(browser, adapter, rule, request)
                 sent += 1
                 assert response.status_code != 500, f"500 from {rule.rule}: {request}"
                 assert not failures.records, f"{rule.rule} logged: {failures.format(failures.records[0])}"
@@ -223,30 +225,15 @@ def test_no_input_gives_a_500_or_a_traceback(app, make_account, sms, visitor, pr
     if prepare:
         prepare(client, email, make_account, sms)
     forms, path_values = discover_forms(app, client)
-    adapter = app.url_map.bind("localhost")
-    failures = Failures()
-    logging.getLogger().addHandler(failures)
-    sent = 0
-    try:
-        for rule, methods in routes(app):
-            browser = app.test_client()  # a fresh login per route: a fuzzed "log out" must not end the run
-            if prepare:
-                assert browser.post("/masuk", data={"email": email, "password": PASSWORD}).status_code == 303
 
-            @settings(settings.get_profile(PROFILE))
-            @given(request=request_for(rule, methods, forms, path_values))
-            def no_500(request):
-                nonlocal sent
-                failures.records.clear()
-                response = send(browser, adapter, rule, request)
-                sent += 1
-                assert response.status_code != 500, f"500 from {rule.rule}: {request}"
-                assert not failures.records, f"{rule.rule} logged: {failures.format(failures.records[0])}"
+    def fresh_browser():
+        """A fresh login per route: a fuzzed "log out" must not end the run."""
+        browser = app.test_client()
+        if prepare:
+            assert browser.post("/masuk", data={"email": email, "password": PASSWORD}).status_code == 303
+        return browser
 
-            no_500()
-    finally:
-        logging.getLogger().removeHandler(failures)
-        limiter.enabled = True
+    sent = fuzz_routes(app, fresh_browser, routes(app), forms, path_values)
     with capsys.disabled():
         print(f"\nfuzz ({PROFILE}), {visitor}: {sent} requests to {len(routes(app))} routes, "
               f"forms found for {len(forms)} of them")
