@@ -23,6 +23,15 @@ keepalive = 5
 # A worker silent this long is restarted. Threads serve slow uploads meanwhile; the heartbeat still beats.
 timeout = 60
 graceful_timeout = 30
-# Restart each worker now and then, so a slow leak never grows; staggered so they never all go at once.
-max_requests = 5000
-max_requests_jitter = 500
+# Restart each worker now and then, so a slow leak never grows; staggered so they never all go at once. Rarely:
+# a fresh worker starts with an empty connection pool, and at a wave opening's ~1,000 requests a second per
+# worker a few thousand would restart each one every few seconds.
+max_requests = 200_000
+max_requests_jitter = 20_000
+
+
+def when_ready(server):
+    """Compile every template in the master, before the workers fork, so none compiles them on a live request."""
+    app = server.app.wsgi()
+    for name in app.jinja_env.list_templates(extensions=["html", "txt"]):
+        app.jinja_env.get_template(name)

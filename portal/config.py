@@ -143,10 +143,11 @@ COMPRESS_MIMETYPES = ["text/html", "text/plain", "text/csv", "application/json",
 # rows a page stays well within the 12 KB page budget (DESIGN.md 4).
 REVIEW_PAGE_SIZE = 25
 
-# PostgreSQL connections are pooled (playhouse.pool) per process: at most DATABASE_POOL_SIZE, each thread
-# holds one only while a request that queries runs. Keep it at gunicorn's threads (gunicorn.conf.py) or more,
-# and (workers x size) + the Huey consumer's under PostgreSQL's max_connections (100 by default). A
-# connection idle this long is closed rather than reused; a request waits this long for a free one.
+# Database connections (PostgreSQL and SQLite) are pooled (playhouse.pool) per process: at most
+# DATABASE_POOL_SIZE, each thread holds one only while a request that queries runs. Keep it at gunicorn's
+# threads (gunicorn.conf.py) or more, and (workers x size) + the Huey consumer's under PostgreSQL's
+# max_connections (100 by default). A connection idle this long is closed rather than reused; a request waits
+# this long for a free one.
 DATABASE_POOL_SIZE = 16
 DATABASE_POOL_STALE_SECONDS = 300
 DATABASE_POOL_WAIT_SECONDS = 10

@@ -18,6 +18,7 @@ from flask_login import current_user, login_user, logout_user
 from portal.extensions import login_manager
 from portal.htmx import see_other
 from portal.models import Account, LoginSession
+from portal.models.prepared import Prepared
 
 SESSION_KEY = "sid"
 
@@ -47,14 +48,18 @@ def idle_since(moment, staff):
     return (LoginSession.staff == staff) & (LoginSession.last_seen_at <= moment - idle_limit(staff))
 
 
+# Every signed-in request runs it: its SQL is written once.
+SESSION_ROW = Prepared(lambda key_hash, account_id: LoginSession.select(LoginSession, Account).join(Account)
+                       .where(LoginSession.key_hash == key_hash, LoginSession.account == account_id).limit(1))
+
+
 @login_manager.user_loader
 def load_account(account_id):
     """The account and its login session in one query; None when the session has ended on the server."""
     key = session.get(SESSION_KEY)
     if not (key and account_id.isdigit()):
         return None
-    row = (LoginSession.select(LoginSession, Account).join(Account)
-           .where(LoginSession.key_hash == key_hash(key), LoginSession.account == int(account_id)).first())
+    row = SESSION_ROW.first(key_hash(key), int(account_id))
     if row is None:
         return None
     if not row.account.is_active:  # deactivation deletes the rows; this covers a request already under way

@@ -9,7 +9,7 @@ from typing import Callable
 
 from flask_babel import lazy_gettext as _l
 
-from portal.models import Photo
+from portal.models.applications import PHOTO_COUNT
 from portal.services import applications
 
 DONE, IN_PROGRESS, NOT_STARTED, CANNOT_START = "done", "in_progress", "not_started", "cannot_start"
@@ -62,7 +62,7 @@ def personal_state(application):
 
 
 def photos_state(application):
-    count = Photo.select().where(Photo.application == application).count()
+    count = PHOTO_COUNT.scalar(application.id)
     return DONE if count == 2 else IN_PROGRESS if count else NOT_STARTED
 
 

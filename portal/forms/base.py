@@ -4,7 +4,10 @@ from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
 from wtforms.csrf.core import CSRFTokenField
 
+from portal.forms import widgets
 from portal.forms.fields import refuse_hidden, visible_text
+
+widgets.install()
 
 
 class Form(FlaskForm):

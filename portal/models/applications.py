@@ -1,10 +1,12 @@
 """An application (both channels), its addresses and photos, and the SMS codes that verify its number."""
 
-from peewee import AutoField, BooleanField, CharField, DateField, DateTimeField, ForeignKeyField, IntegerField, TextField
+from peewee import (AutoField, BooleanField, CharField, DateField, DateTimeField, ForeignKeyField, IntegerField,
+                    TextField, fn)
 
 from portal.models.accounts import Account
 from portal.models.base import BaseModel, utcnow
 from portal.models.batches import Batch
+from portal.models.prepared import Prepared
 from portal.models.staff import Office
 
 
@@ -66,7 +68,7 @@ class Application(BaseModel):
     def address(self, kind):
         """The address of a kind ("ktp" or "domicile"), or an unsaved empty one; loaded once per instance."""
         if not hasattr(self, "_addresses"):
-            self._addresses = {a.kind: a for a in Address.select().where(Address.application == self)}
+            self._addresses = {a.kind: a for a in ADDRESSES_OF.rows(self.id)}
         return self._addresses.setdefault(kind, Address(application=self, kind=kind))
 
 
@@ -135,3 +137,9 @@ class SmsLog(BaseModel):
 
     class Meta:
         table_name = "sms_log"
+
+
+# The task list and every address step read them: SQL written once (portal.models.prepared).
+ADDRESSES_OF = Prepared(lambda application_id: Address.select().where(Address.application == application_id))
+PHOTO_COUNT = Prepared(lambda application_id: Photo.select(fn.COUNT(Photo.id))
+                       .where(Photo.application == application_id))

@@ -5,6 +5,7 @@ from peewee import Case, IntegrityError
 
 from portal.domain import DomainError
 from portal.models import Address, Application, db, utcnow
+from portal.models.prepared import Prepared
 from portal.rules.reference import new_reference
 
 PERSONAL_STEPS = ("name", "ktp_address", "domicile", "work", "declarations")
@@ -12,9 +13,13 @@ DRAFT, SUBMITTED = "draft", "submitted"
 NOT_READY = _l("Complete every section before you check and send your application.")
 
 
+# Every applicant page loads it: its SQL is written once.
+APPLICATION_OF = Prepared(lambda account_id: Application.select().where(Application.account == account_id).limit(1))
+
+
 def draft_for(account):
     """The account's application, created on first use (two racing requests still make one)."""
-    found = Application.get_or_none(Application.account == account)
+    found = APPLICATION_OF.first(account.id)
     if found:
         return found
     try:
