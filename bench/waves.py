@@ -238,13 +238,11 @@ def bench_joins(url, users, duration, workers, connections):
     script = os.path.join(folder, "join.lua")
     with open(script, "w") as out:
         out.write(WRK_SCRIPT)
-    # Each worker keeps its connection open between requests (playhouse's pooled database, by URL scheme):
-    # a new PostgreSQL connection per request would cost more than the join itself.
-    served = url.replace("postgresql://", "postgresql+pool://", 1) + "?max_connections=4&stale_timeout=300"
-    env = {**os.environ, "PORTAL_SECRET_KEY": SECRET, "PORTAL_DATABASE_URL": served,
+    # The production settings (gunicorn.conf.py: workers, threads, pooled connections), as `make run` serves.
+    env = {**os.environ, "PORTAL_SECRET_KEY": SECRET, "PORTAL_DATABASE_URL": url, "PORTAL_WORKERS": str(workers),
            "PORTAL_BASE_URL": "http://127.0.0.1:8123", "PORTAL_MAIL_BACKEND": "console"}
-    server = subprocess.Popen([os.path.join(ROOT, ".venv/bin/gunicorn"), "--bind", "127.0.0.1:8123", "--workers",
-                               str(workers), "--log-level", "warning", "wsgi:app"], cwd=ROOT, env=env)
+    server = subprocess.Popen([os.path.join(ROOT, ".venv/bin/gunicorn"), "-c", os.path.join(ROOT, "gunicorn.conf.py"),
+                               "--bind", "127.0.0.1:8123", "--log-level", "warning", "wsgi:app"], cwd=ROOT, env=env)
     try:
         wait_for("http://127.0.0.1:8123/")
         time.sleep(3)  # the other workers
@@ -262,7 +260,7 @@ def bench_joins(url, users, duration, workers, connections):
         db.close()
     rate = [line for line in result.stdout.splitlines() if "Requests/sec" in line]
     print(f"JOINS: {made:,} entries made in {duration} s = {made / duration:.0f} joins/s "
-          f"(gunicorn {workers} workers, wrk {connections} connections; {rate[0].strip() if rate else ''}; "
+          f"(gunicorn.conf.py, {workers} workers, wrk {connections} connections; {rate[0].strip() if rate else ''}; "
           f"target >= 500/s)")
 
 

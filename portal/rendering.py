@@ -66,7 +66,10 @@ def translators():
     @pass_context
     def gettext(context, string, **variables):
         text = catalogue.ugettext(string)
-        return (Markup(text) if context.eval_ctx.autoescape else text) % variables
+        if context.eval_ctx.autoescape:
+            text = Markup(text)
+        # Most strings have no placeholder: formatting them would only cost time (a page has dozens).
+        return text % variables if variables or "%" in text else text
 
     @pass_context
     def ngettext(context, singular, plural, num, **variables):
