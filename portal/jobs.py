@@ -1,4 +1,5 @@
-"""The Huey queue and every task it runs: delivering one outbox message, and the sweep for the ones left behind.
+"""The Huey queue and every task it runs: delivering one outbox message, the sweep for the ones left behind,
+sending a wave's results, and running a wave's selection.
 
 The queue is chosen here at import, the one place that reads configuration before the app exists,
 because the consumer (`huey_consumer portal.jobs.huey`) imports this module on its own; for the same
@@ -85,3 +86,12 @@ def send_wave_results(wave_id):
     from portal.services import notify
 
     notify.send_results(wave_id)
+
+
+@huey.task()
+@in_app_context
+def run_selection(wave_id, actor_id=None, ip=None):
+    """Run the selection of a wave the PMO asked for, then queue its results (portal.services.selection_jobs)."""
+    from portal.services import selection_jobs
+
+    selection_jobs.perform(wave_id, actor_id, ip)
