@@ -54,9 +54,14 @@ def in_app_context(fn):
     def wrapper(*args, **kwargs):
         if has_app_context():
             return fn(*args, **kwargs)
-        app = worker_app()
-        with db.connection_context(), app.app_context():
-            return fn(*args, **kwargs)
+        # Not db.connection_context(): a task that makes a request context of its own (sending results renders
+        # templates) has the connection closed by the request's teardown, and the context's exit then fails.
+        with worker_app().app_context():
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                if not db.is_closed():
+                    db.close()  # to the pool, on PostgreSQL
 
     return wrapper
 

@@ -10,7 +10,7 @@ import pytest
 from portal.domain import DomainError
 from portal.models import AuditEntry, Wave, WaveEntry, db, utcnow
 from portal.services import audit, selection_jobs
-from queue_support import queue_in, sqlite_queue
+from queue_support import Consumer, queue_in, sqlite_queue, wait_for
 from wave_support import make_application, past_wave
 
 RUN = "Run the selection"
@@ -182,3 +182,17 @@ def test_two_requests_at_the_same_moment_make_one_job(app, wave, make_staff, tmp
         assert sorted(outcomes) == ["queued", "refused"]
         assert queue.pending_count() == 1
     assert actions(app, "wave.selection_requested") == 1
+
+
+def test_a_real_consumer_runs_the_job_and_sends_the_results(app, app_config, pmo, wave, tmp_path, mailbox, sms):
+    consumer = Consumer(tmp_path, app_config)
+    try:
+        with queue_in(consumer.storage()):
+            pmo.post("/pmo/gelombang/5/seleksi")
+        assert stored(app, wave)[1] == {None}
+        consumer.start()
+        assert wait_for(lambda: stored(app, wave)[0].results_sent_at)
+    finally:
+        consumer.stop()
+    assert stored(app, wave)[1] == {"selected", "not_selected"} and "Traceback" not in consumer.log()
+    assert pmo.get("/pmo/gelombang/5/seleksi").headers["Location"].endswith("/pmo/gelombang/5/hasil")

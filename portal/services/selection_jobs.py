@@ -11,11 +11,12 @@ from flask_babel import lazy_gettext as _l
 from peewee import fn
 
 from portal.domain import DomainError
+from portal.jobs import run_selection
 from portal.models import Account, Wave, WaveEntry, db, utcnow
 from portal.services import audit, selection
 
 # A request still unfinished after this long was lost (a worker killed mid-run): the PMO may ask again. The
-# longest run measured is under two minutes; a second run waits on the first's row lock in any case.
+# longest run measured is under two minutes, and a second run would wait on the first's row locks anyway.
 LOST_AFTER = timedelta(hours=1)
 
 RUNNING = _l("The selection of this wave is already running. Wait for it to finish.")
@@ -55,8 +56,6 @@ def ask(wave, actor, now=None, ip=None):
             wave = Wave.get_by_id(wave.id)
             raise DomainError(selection.NOT_CLOSED if now < wave.closes_at else TOLD if told(wave) else RUNNING)
         audit.record(actor, "wave.selection_requested", wave, fields=["selection_requested_at"], ip=ip)
-    from portal.jobs import run_selection  # jobs imports the services its tasks run
-
     run_selection(wave.id, actor.id if actor else None, ip)
 
 
