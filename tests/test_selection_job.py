@@ -51,6 +51,9 @@ def test_the_request_is_queued_refused_twice_watched_and_run_once(app, pmo, wave
         assert "<html" in page and "The selection is waiting for its turn" in page and "Reload" in page
         fragment = pmo.get("/pmo/gelombang/5/seleksi", headers={"HX-Request": "true"}).get_data(as_text=True)
         assert "<html" not in fragment and 'data-hx-trigger="every 3s"' in fragment and "waiting" in fragment
+        unchanged = pmo.get("/pmo/gelombang/5/seleksi?seen=queued", headers={"HX-Request": "true"})
+        assert unchanged.status_code == 204 and "HX-Redirect" not in unchanged.headers
+        assert "waiting" in pmo.get("/pmo/gelombang/5/seleksi?seen=queued").get_data(as_text=True)
         detail = pmo.get("/pmo/gelombang/5").get_data(as_text=True)
         assert "The selection is waiting for its turn" in detail and RUN not in detail
 
@@ -68,7 +71,7 @@ def test_the_request_is_queued_refused_twice_watched_and_run_once(app, pmo, wave
     after, outcomes = stored(app, wave)
     assert after.selected_at and after.selection_requested_at is None and outcomes == {"selected", "not_selected"}
 
-    done = pmo.get("/pmo/gelombang/5/seleksi", headers={"HX-Request": "true"})
+    done = pmo.get("/pmo/gelombang/5/seleksi?seen=queued", headers={"HX-Request": "true"})
     assert done.status_code == 204 and done.headers["HX-Redirect"] == "/pmo/gelombang/5/hasil"
     done = pmo.get("/pmo/gelombang/5/seleksi")
     assert done.status_code == 303 and done.headers["Location"].endswith("/pmo/gelombang/5/hasil")
