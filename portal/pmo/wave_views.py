@@ -123,8 +123,8 @@ def wave_selection(number):
     wave = _wave(number)
     progress = selection_jobs.progress(wave)
     if progress in (selection_jobs.QUEUED, selection_jobs.STARTED):
-        if is_partial():  # unchanged since the last poll: nothing to swap, nothing for a screen reader to repeat
-            if request.args.get("seen") == progress:
+        if is_partial():
+            if request.args.get("seen") == progress:  # nothing to swap, nothing for a screen reader to repeat
                 return "", 204
             return render_template("pmo/_selection_status.html", wave=wave, progress=progress)
         return render_page("pmo/wave_selection.html", wave=wave, progress=progress)
