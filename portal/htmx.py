@@ -23,6 +23,11 @@ def see_other(location):
     return redirect(location, code=303)
 
 
+def client_redirect(location):
+    """Tell htmx to load another page whole (HX-Redirect): a polled fragment whose wait is over."""
+    return "", 204, {"HX-Redirect": location}
+
+
 def add_vary(response):
     """Caches must key on HX-Request because one URL serves both a page and a fragment."""
     response.vary.add("HX-Request")

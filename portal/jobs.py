@@ -1,4 +1,5 @@
-"""The Huey queue and every task it runs: delivering one outbox message, and the sweep for the ones left behind.
+"""The Huey queue and every task it runs: delivering one outbox message, the sweep for the ones left behind,
+sending a wave's results, and running a wave's selection.
 
 The queue is chosen here at import, the one place that reads configuration before the app exists,
 because the consumer (`huey_consumer portal.jobs.huey`) imports this module on its own; for the same
@@ -53,9 +54,14 @@ def in_app_context(fn):
     def wrapper(*args, **kwargs):
         if has_app_context():
             return fn(*args, **kwargs)
-        app = worker_app()
-        with db.connection_context(), app.app_context():
-            return fn(*args, **kwargs)
+        # Not db.connection_context(): a task that makes a request context of its own (sending results renders
+        # templates) has the connection closed by the request's teardown, and the context's exit then fails.
+        with worker_app().app_context():
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                if not db.is_closed():
+                    db.close()  # to the pool, on PostgreSQL
 
     return wrapper
 
@@ -85,3 +91,12 @@ def send_wave_results(wave_id):
     from portal.services import notify
 
     notify.send_results(wave_id)
+
+
+@huey.task()
+@in_app_context
+def run_selection(wave_id, actor_id=None, ip=None):
+    """Run the selection of a wave the PMO asked for, then queue its results (portal.services.selection_jobs)."""
+    from portal.services import selection_jobs
+
+    selection_jobs.perform(wave_id, actor_id, ip)

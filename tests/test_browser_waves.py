@@ -1,5 +1,6 @@
 """Waves in Debian's Chromium, JavaScript on and off: an applicant joins the open wave with the consent; the
-PMO creates a wave, closes it, runs the selection and reads the results. Every page is checked with axe-core."""
+PMO creates a wave, closes it, runs the selection, waits for its job and reads the results. Every page is
+checked with axe-core."""
 
 from datetime import timedelta
 
@@ -10,6 +11,7 @@ from browser_support import browser, journeys, live_server, translated  # noqa: 
 from conftest import PASSWORD, totp_code
 from portal.models import Account, WaveEntry, utcnow
 from portal.pmo.wave_forms import to_wib
+from queue_support import queue_in, sqlite_queue
 from wave_support import make_application, open_wave
 
 pytestmark = pytest.mark.browser
@@ -49,7 +51,7 @@ def test_an_applicant_joins_the_open_wave(journeys, javascript, app, make_accoun
 
 
 @MODES
-def test_the_pmo_creates_closes_and_selects_a_wave(journeys, javascript, app, make_staff):
+def test_the_pmo_creates_closes_and_selects_a_wave(journeys, javascript, app, make_staff, tmp_path):
     make_staff("pmo")
     with app.app_context():
         for province in ("32", "32", "35"):
@@ -81,7 +83,18 @@ def test_the_pmo_creates_closes_and_selects_a_wave(journeys, javascript, app, ma
             waves.join(application)
     j.submit(page.locator("form[action$='/tutup'] button"), "/pmo/gelombang/1")
     j.check("closed")
-    j.submit(page.locator("form[action$='/seleksi'] button"), "/pmo/gelombang/1/hasil")
+    with queue_in(sqlite_queue(tmp_path / "huey.db")) as queue:
+        j.submit(page.locator("form[action$='/seleksi'] button"), "/pmo/gelombang/1/seleksi")
+        expect(page.locator("#selection-status")).to_contain_text(translated(app, "Reload"))
+        j.check("selection-queued")
+        with app.app_context():  # a worker takes the job
+            queue.execute(queue.dequeue())
+        if javascript:  # the fragment polled every few seconds finds it done and loads the results
+            expect(page).to_have_url(j.url("/pmo/gelombang/1/hasil"), timeout=15000)
+            j.settle()
+        else:
+            page.locator("#selection-status a").click()
+            j.arrive("/pmo/gelombang/1/hasil")
     expect(page.locator("main")).to_contain_text(translated(app, "Seed of the draw"))
     expect(page.locator("main")).to_contain_text("Jawa Barat")
     j.check("results")

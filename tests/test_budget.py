@@ -316,6 +316,22 @@ def with_wave(given, joined=False, closed=False):
     return then
 
 
+def selection_running(given):
+    """A `given` followed by wave 3, closed, whose selection a worker is running now."""
+
+    def then(client, email, make_account, sms):
+        from portal.models import Wave, utcnow
+        from wave_support import make_application, past_wave
+
+        given(client, email, make_account, sms)
+        with client.application.app_context():
+            wave = Wave.get_or_none(Wave.number == 3) or past_wave(3, entries=[make_application()])
+            Wave.update(selection_requested_at=utcnow(), selection_started_at=utcnow()).where(
+                Wave.id == wave.id).execute()
+
+    return then
+
+
 def pmo_with(records=5):
     """A `given` for the PMO's pages: a batch of `records` ratified walk-ins (the first two with warnings), a NIK
     dispute over an online draft, and a PMO user signed in; paths may name "{batch}", "{record}", "{dispute}"."""
@@ -503,6 +519,8 @@ PAGES = [
          given=staff_signed_in("pmo")),
     Page("pmo: wave, 38 provinces", "/pmo/gelombang/1", given=with_wave(staff_signed_in("pmo"), closed=True)),
     Page("pmo: wave results", "/pmo/gelombang/1/hasil", given=with_wave(staff_signed_in("pmo"), closed=True)),
+    Page("pmo: selection running", "/pmo/gelombang/3/seleksi", given=selection_running(staff_signed_in("pmo"))),
+    Page("pmo: wave, selection running", "/pmo/gelombang/3", given=selection_running(staff_signed_in("pmo"))),
     *MINISTRY_PAGES,
     # The PMO: ratified lists, a batch of 50 to confirm, rejecting one, NIK disputes.
     Page("PMO: ratified lists", "/pmo/", given=pmo_with()),

@@ -28,6 +28,10 @@ class Wave(BaseModel):
     selected_at = DateTimeField(null=True)
     selected_by = ForeignKeyField(Account, null=True, backref="waves_selected", on_delete="RESTRICT")
     results_sent_at = DateTimeField(null=True)
+    # The selection runs as a queued job (portal.services.selection_jobs): asked for, started, or failed.
+    selection_requested_at = DateTimeField(null=True)
+    selection_started_at = DateTimeField(null=True)
+    selection_failed_at = DateTimeField(null=True)
 
     class Meta:
         table_name = "wave"

@@ -1,7 +1,7 @@
 """The PMO's wave screens: create waves, watch entries per province, close, enter walk-ins, run the selection,
 read and export the results."""
 
-from flask import abort, flash, request, url_for
+from flask import abort, flash, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -9,7 +9,7 @@ from flask_login import current_user
 from portal.domain import DomainError
 from portal.exports import csv_response, xlsx_response
 from portal.forms.base import Form
-from portal.htmx import see_other
+from portal.htmx import client_redirect, is_partial, see_other
 from portal.models import Wave, utcnow
 from portal.pmo import bp
 from portal.pmo.wave_forms import WaveForm, to_utc, to_wib
@@ -17,7 +17,7 @@ from portal.rendering import render_page
 from portal.roles import PMO
 from portal.rules import regions, screening
 from portal.rules import waves as rules
-from portal.services import selection, waves
+from portal.services import selection, selection_jobs, waves
 from portal.staff.home_views import TOOLS
 
 TOOLS.append(("pmo.wave_list", _l("Waves and selection"),
@@ -72,7 +72,8 @@ def wave_detail(number):
                  if code in counts or code in quotas]
     return render_page("pmo/wave_detail.html", wave=wave, state=rules.wave_state(wave, utcnow()),
                        provinces=provinces, total=sum(counts.values()), form=Form(),
-                       walkins=waves.waiting_walkins(wave), state_labels=rules.STATE_LABELS)
+                       walkins=waves.waiting_walkins(wave), state_labels=rules.STATE_LABELS,
+                       progress=selection_jobs.progress(wave), told=selection_jobs.told(wave))
 
 
 @bp.route("/gelombang/<int:number>/tutup", methods=["POST"])
@@ -104,17 +105,35 @@ def wave_walkins(number):
 
 @bp.route("/gelombang/<int:number>/seleksi", methods=["POST"])
 def wave_select(number):
-    """Run (or re-run) the selection; results are queued for email and SMS to those not yet told."""
+    """Ask for the selection to run (or run again) as a queued job, then watch it; refused while one runs."""
     wave = _wave(number)
     if Form().validate_on_submit():
         try:
-            selection.run(wave, _actor(), ip=request.remote_addr)
+            selection_jobs.ask(wave, _actor(), ip=request.remote_addr)
         except DomainError as error:
             flash(error.message, "error")
-            return see_other(url_for(".wave_detail", number=number))
-        flash(_("Selection done. The results are being sent by email and SMS."), "success")
-        return see_other(url_for(".wave_results", number=number))
+        else:
+            return see_other(url_for(".wave_selection", number=number))
     return see_other(url_for(".wave_detail", number=number))
+
+
+@bp.route("/gelombang/<int:number>/seleksi")
+def wave_selection(number):
+    """The selection job while it runs: the fragment htmx polls, or a page to reload; then the results."""
+    wave = _wave(number)
+    progress = selection_jobs.progress(wave)
+    if progress in (selection_jobs.QUEUED, selection_jobs.STARTED):
+        if is_partial():
+            if request.args.get("seen") == progress:  # nothing to swap, nothing for a screen reader to repeat
+                return "", 204
+            return render_template("pmo/_selection_status.html", wave=wave, progress=progress)
+        return render_page("pmo/wave_selection.html", wave=wave, progress=progress)
+    if wave.selected_at and progress is None:
+        flash(_("Selection done. The results are being sent by email and SMS."), "success")
+        done = url_for(".wave_results", number=number)
+    else:
+        done = url_for(".wave_detail", number=number)
+    return client_redirect(done) if is_partial() else see_other(done)
 
 
 @bp.route("/gelombang/<int:number>/hasil")
@@ -128,7 +147,8 @@ def wave_results(number):
     count, digest = selection.manifest(selection.result_rows(wave))
     return render_page("pmo/wave_results.html", wave=wave, by_province=sorted(by_province.items()), names=names,
                        by_reason=sorted(by_reason.items(), key=lambda item: -item[1]), count=count, digest=digest,
-                       outcomes=rules.OUTCOME_LABELS, reasons=screening.REASONS)
+                       outcomes=rules.OUTCOME_LABELS, reasons=screening.REASONS,
+                       progress=selection_jobs.progress(wave))
 
 
 @bp.route("/gelombang/<int:number>/hasil.<any(csv, xlsx):kind>")

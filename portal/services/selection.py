@@ -128,7 +128,9 @@ def run(wave, actor=None, now=None, ip=None, notify=True):
         wave = Wave.get_by_id(wave.id)
         sql, params = _statement(wave, wave.seed, screening.adult_cutoff(close_date(wave)))
         db.execute_sql(sql, params)
-        Wave.update(selected_at=now, selected_by=actor).where(Wave.id == wave.id).execute()
+        # A job asked for (or running) ends here too, so a run from the command line answers the PMO's request.
+        Wave.update(selected_at=now, selected_by=actor, selection_requested_at=None, selection_started_at=None,
+                    selection_failed_at=None).where(Wave.id == wave.id).execute()
         audit.record(actor, "wave.selected", wave, fields=["seed", "selected_at", "outcome"], ip=ip)
     waves.invalidate()
     if notify:
