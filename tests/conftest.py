@@ -370,3 +370,12 @@ def totp_code(secret=STAFF_SECRET, offset=0):
 def staff_login(app):
     """sign_in_staff() as a fixture."""
     return sign_in_staff
+
+
+@pytest.fixture
+def pmo(app, client, make_staff, staff_login):
+    """The test client, signed in as a PMO user, reading English."""
+    make_staff("pmo")
+    client.set_cookie("lang", "en")
+    assert staff_login(client, "pmo@kantor.id").status_code == 303
+    return client

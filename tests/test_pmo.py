@@ -18,14 +18,6 @@ def text_of(response):
 
 
 @pytest.fixture
-def pmo(app, client, make_staff, staff_login):
-    make_staff("pmo")
-    client.set_cookie("lang", "en")
-    assert staff_login(client, "pmo@kantor.id").status_code == 303
-    return client
-
-
-@pytest.fixture
 def batch(app):
     with app.app_context():
         return Batch.create(office=office(), number=1, status="ratified", closed_at=utcnow(), record_count=4)

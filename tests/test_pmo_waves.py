@@ -11,14 +11,6 @@ from portal.services import waves
 from wave_support import make_application, open_wave
 
 
-@pytest.fixture
-def pmo(app, client, make_staff, staff_login):
-    make_staff("pmo")
-    client.set_cookie("lang", "en")
-    assert staff_login(client, "pmo@kantor.id").status_code == 303
-    return client
-
-
 def test_create_a_wave_with_province_quotas(app, pmo):
     form = pmo.get("/pmo/gelombang/baru").get_data(as_text=True)
     assert 'name="province_32"' in form and 'value="1"' in form

@@ -17,14 +17,6 @@ RUN = "Run the selection"
 
 
 @pytest.fixture
-def pmo(app, client, make_staff, staff_login):
-    make_staff("pmo")
-    client.set_cookie("lang", "en")
-    assert staff_login(client, "pmo@kantor.id").status_code == 303
-    return client
-
-
-@pytest.fixture
 def wave(app):
     with app.app_context():
         return past_wave(5, quota=2, entries=[make_application(province=p) for p in ("32", "32", "35")])
