@@ -9,6 +9,7 @@ from markupsafe import Markup
 
 from portal import choices
 from portal.rules import regions
+from portal.rules.voice import voiced
 from portal.units import duration, file_size
 
 
@@ -64,7 +65,7 @@ def init_app(app):
     env.filters.update(clock=clock, clock_utc=clock_utc, date_long=date_long, datetime_utc=datetime_utc,
                        duration=duration, file_size=file_size,
                        choice_label=lambda key, options: choices.label(options, key))
-    env.globals.update(choices=choices, regions=regions)
+    env.globals.update(choices=choices, regions=regions, voiced=voiced)
 
 
 def translators():
