@@ -201,10 +201,8 @@ def _demo_sent(account, name, nik, kk, aid, reference):
     if application is None:
         application = Application.create(account=account)
     day, month, year = int(nik[6:8]), int(nik[8:10]), 1900 + int(nik[10:12])
-    _demo_photos(application)
-    phone = "+62812" + nik[-7:]  # one number per person: a verified number is unique
+    _demo_photos_and_phone(application, nik)
     Application.update(
-        phone=phone, verified_phone=phone,
         channel="online", status="submitted", reference=reference, nik=nik, kk_number=kk, full_name=name,
         birth_date=date(year, month, day), sex="L", ktp_confirmed=True, birth_place="Bogor", domicile_same=True,
         education="sma", employment="job_seeker", not_in_education=True, not_excluded=True, aid=aid,
@@ -215,8 +213,16 @@ def _demo_sent(account, name, nik, kk, aid, reference):
     return Application.get_by_id(application.id)
 
 
+def _demo_photos_and_phone(application, nik):
+    """What every sent application has besides its answers, so a demo one's task list reads done: a KTP photo
+    and a selfie, and a verified mobile number (one per person: a verified number is unique)."""
+    _demo_photos(application)
+    phone = "+62812" + nik[-7:]
+    Application.update(phone=phone, verified_phone=phone).where(Application.id == application.id).execute()
+
+
 def _demo_photos(application):
-    """A KTP photo and a selfie for a sent demo application, so its task list reads done (stored as uploads are)."""
+    """A KTP photo and a selfie for a demo application (stored as uploads are)."""
     import io
 
     from PIL import Image, ImageDraw
@@ -274,6 +280,8 @@ def seed_demo_letters(password_hash):
             waves.enter(wave, application, now=opens + timedelta(hours=1))
             selection.run(wave, notify=False)
         letters.save_letter(application, _demo_letter_photo(name, nik, reference))
+    # Also for a database seeded before her photos and number were: every `make run` seeds again.
+    _demo_photos_and_phone(Application.get(Application.nik == nik), nik)
     click.echo(f"Statement letter: applicant {email} ({name}), not selected three times, letter waiting for the PMO")
 
 

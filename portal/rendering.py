@@ -3,12 +3,13 @@
 from datetime import datetime, timezone
 
 from flask import current_app, render_template
-from flask_babel import format_date, format_datetime, format_time, get_translations
+from flask_babel import format_date, format_datetime, format_time, get_timezone, get_translations
 from jinja2 import pass_context
 from markupsafe import Markup
 
 from portal import choices
 from portal.rules import regions
+from portal.rules.voice import voiced
 from portal.units import duration, file_size
 
 
@@ -27,9 +28,19 @@ def render_block(template_name, block, **context):
     return "".join(template.blocks[block](template.new_context(context)))
 
 
+# Indonesia's zones as people write them after a time; any other zone by its name.
+ZONE_NAMES = {"Asia/Jakarta": "WIB", "Asia/Pontianak": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}
+
+
+def zone_name():
+    """The zone the portal shows times in, as written after a time: "WIB"."""
+    zone = str(get_timezone())
+    return ZONE_NAMES.get(zone, zone)
+
+
 def clock(epoch):
-    """Epoch seconds as the local time of day (WIB by default), e.g. "14:05": the one way a time is shown."""
-    return format_time(datetime.fromtimestamp(epoch, tz=timezone.utc), "HH:mm")
+    """Epoch seconds as the local time of day with its zone, e.g. "14:05 WIB": the one way a time is shown."""
+    return f'{format_time(datetime.fromtimestamp(epoch, tz=timezone.utc), "HH:mm")} {zone_name()}'
 
 
 def clock_utc(value):
@@ -38,8 +49,8 @@ def clock_utc(value):
 
 
 def datetime_utc(value):
-    """A naive UTC datetime from the database as local date and time, e.g. "5 Des 2026 14.05"."""
-    return format_datetime(value.replace(tzinfo=timezone.utc), "d MMM yyyy HH:mm")
+    """A naive UTC datetime from the database as local date and time with its zone, e.g. "5 Des 2026 14:05 WIB"."""
+    return f'{format_datetime(value.replace(tzinfo=timezone.utc), "d MMM yyyy HH:mm")} {zone_name()}'
 
 
 def date_long(value):
@@ -54,7 +65,7 @@ def init_app(app):
     env.filters.update(clock=clock, clock_utc=clock_utc, date_long=date_long, datetime_utc=datetime_utc,
                        duration=duration, file_size=file_size,
                        choice_label=lambda key, options: choices.label(options, key))
-    env.globals.update(choices=choices, regions=regions)
+    env.globals.update(choices=choices, regions=regions, voiced=voiced)
 
 
 def translators():

@@ -53,14 +53,16 @@ def check_text(text):
     return text
 
 
-def send_sms(to_e164, text, kind="notice"):
+def send_sms(to_e164, text, kind="notice", language="id"):
     """Post one SMS (plain or lazily translated text) to an E.164 number to the outbox; `kind` names its purpose.
+
+    A lazy text is written in `language` (its reader's, portal.languages), whatever language the page was in.
 
     ValueError if the number is not E.164 or the text does not fit one GSM-7 SMS.
     """
     if not isinstance(to_e164, str) or not E164.fullmatch(to_e164):
         raise ValueError(f"SMS recipient must be an E.164 number like +6281234567890, not {mask(str(to_e164))}")
-    with force_locale("id"):  # texts go out in Indonesian whatever language the page was in
+    with force_locale(language):
         text = check_text(text)
     outbox.post("sms", kind, to=to_e164, text=text)
     current_app.logger.info("sms queued to %s", mask(to_e164))

@@ -52,6 +52,7 @@ def test_a_walkin_claims_with_an_sms_code_and_sees_the_same_status(app, visitor,
     with app.app_context():
         account = Account.by_email("siti.baru@contoh.id")
         assert Application.get_by_id(record.id).account_id == account.id and account.full_name == record.full_name
+        assert account.language == "en"  # claimed in English: their notices come in English
         [entry] = AuditEntry.select().where(AuditEntry.action == "application.claimed")
         assert (entry.actor_id, entry.target_id, entry.fields) == (account.id, str(record.id), "account")
         assert audit.verify().ok

@@ -297,3 +297,22 @@ def test_enter_in_a_box_saves_rather_than_searching(desk):
     first_button = re.search(r"<button[^>]*>", page[page.index("<form method=\"post\" action=\"/petugas/meja/baru\""):]).group(0)
     assert "name=" not in first_button and 'tabindex="-1"' in first_button
     assert desk.post("/petugas/meja/baru", data=form_post()).status_code == 303
+
+
+@pytest.mark.parametrize("lang, applicant_label, staff_label", [
+    ("en", "Find your village by name", "Find the applicant's village by name"),
+    ("id", "Cari kelurahan/desa Anda menurut nama", "Cari kelurahan/desa pendaftar menurut nama"),
+])
+def test_the_village_search_speaks_to_the_officer_about_the_applicant(app, client, make_account, login, officer,
+                                                                      staff_login, lang, applicant_label, staff_label):
+    client.set_cookie("lang", lang)
+    make_account()
+    login()
+    page = client.get("/pendaftaran/data-diri/alamat-ktp").get_data(as_text=True)
+    assert f'for="desa-q">{applicant_label}</label>' in page
+    desk = app.test_client()
+    desk.set_cookie("lang", lang)
+    assert staff_login(desk, "officer@kantor.id").status_code == 303
+    page = desk.get("/petugas/meja/baru").get_data(as_text=True)
+    assert page.count(f"{staff_label}</label>") == 2  # the KTP and the domicile address
+    assert applicant_label not in page

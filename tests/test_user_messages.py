@@ -1,13 +1,16 @@
 """What people read (issue 7 items 10-12): times, dead codes, marked fields, and limits quoted from settings."""
 
 import re
+from datetime import datetime, timedelta, timezone
+
+import pytest
 
 from image_support import card, encoded
 from portal.models import Photo
 from test_photos_phone import age_sms
 from wizard_support import KTP, PHONE, PHONE_E164, application_of, error_for, upload
 
-CLOCK = re.compile(r"\b\d\d:\d\d(?::\d\d)?\b")
+CLOCK = re.compile(r"\b\d\d:\d\d(?::\d\d)?\b(?: [A-Z]+)?")
 
 
 def test_the_code_page_says_when_a_code_has_expired(applicant, app, sms):
@@ -34,7 +37,40 @@ def test_every_time_on_a_page_is_hours_and_minutes(applicant, sms):
     page = applicant.get("/pendaftaran/nomor-hp/kode").get_data(as_text=True)
     times = CLOCK.findall(page)
     assert len(times) == 2, times  # logged out at, code works until (a wait is said in minutes, not as a time)
-    assert all(len(time) == 5 for time in times), times
+    assert all(re.fullmatch(r"\d\d:\d\d WIB", time) for time in times), times
+
+
+@pytest.mark.parametrize("lang, sentence", [
+    ("en", r"you will be logged out at (\d\d:\d\d WIB) if you do nothing\."),
+    ("id", r"akun Anda akan otomatis keluar pada pukul (\d\d:\d\d WIB) jika tidak ada aktivitas\."),
+])
+def test_the_session_note_says_the_time_in_wib(app, client, make_account, login, lang, sentence):
+    make_account()
+    client.set_cookie("lang", lang)
+    login()
+    page = client.get("/pendaftaran/").get_data(as_text=True)
+    note = re.search(r'<p class="session-note"[^>]*>(.*?)</p>', page).group(1)
+    shown = re.search(sentence, note)
+    assert shown, note
+    # The time is Jakarta's (UTC+7), within the idle limit from now.
+    wib = datetime.now(timezone(timedelta(hours=7)))
+    hours, minutes = map(int, shown.group(1)[:5].split(":"))
+    ahead = (hours * 60 + minutes - wib.hour * 60 - wib.minute) % (24 * 60)
+    assert 0 <= ahead <= app.config["SESSION_IDLE_MINUTES"] + 1, (shown.group(1), wib)
+
+
+def test_wave_close_times_and_desk_receipts_name_the_zone_once(app, applicant, make_staff, staff_login):
+    from portal.models import Account
+    from wave_support import make_application, open_wave
+
+    with app.app_context():
+        make_application(account=Account.get(Account.email == "ani@contoh.id"))
+        open_wave(number=1)
+    page = applicant.get("/pendaftaran/").get_data(as_text=True)
+    assert re.search(r"Wave 1 is open until \d{1,2} \w+ \d{4} \d\d:\d\d WIB\.", page), page
+    assert "WIB WIB" not in page
+    page = applicant.get("/pendaftaran/gelombang").get_data(as_text=True)
+    assert re.search(r"Joining is open until \d{1,2} \w+ \d{4} \d\d:\d\d WIB\. There", page)
 
 
 def test_a_nik_that_disagrees_with_the_birth_date_marks_both_and_the_summary_once(applicant, app):

@@ -1,6 +1,7 @@
 """Account pages shared by every audience: register, verify email, log in and out, reset password."""
 
 from flask import Blueprint, current_app, flash, request, session, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.exceptions import TooManyRequests
@@ -71,7 +72,7 @@ def register():
         email = form.email.data.lower()
         previous = pending() or {}
         with db.atomic():  # the account and its email are committed together
-            account = accounts.register(form.full_name.data, email, form.password.data)
+            account = accounts.register(form.full_name.data, email, form.password.data, str(get_locale()))
             if account is None and previous.get("email") == email:
                 account_id = previous.get("id")  # a double tap: nothing is sent twice
             else:

@@ -5,11 +5,12 @@ import hashlib
 from flask import Blueprint, abort, current_app, request, url_for
 from flask_login import current_user
 
+from portal import languages
 from portal.htmx import see_other
 from portal.models import Photo
 from portal.navigation import local_path
 from portal.rendering import render_page
-from portal.roles import PHOTO_ROLES, home_endpoint
+from portal.roles import APPLICANT, PHOTO_ROLES, home_endpoint
 from portal.storage import storage
 
 bp = Blueprint("main", __name__)
@@ -59,9 +60,12 @@ def photo_file(photo_id, variant):
 
 @bp.route("/bahasa/<code>")
 def language(code):
-    """Remember the chosen language in a cookie and go back to the page the visitor was on."""
+    """Remember the chosen language in a cookie (and on a logged-in applicant's account, for their notices) and
+    go back to the page the visitor was on."""
     response = see_other(local_path(request.args.get("next")))
     if code in current_app.config["LANGUAGES"]:
+        if current_user.is_authenticated and current_user.role == APPLICANT:
+            languages.remember(current_user, code)  # their notices follow (portal.languages)
         response.set_cookie(
             "lang", code, max_age=365 * 24 * 3600, httponly=True, samesite="Lax", secure=request.is_secure
         )

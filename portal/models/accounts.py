@@ -23,6 +23,8 @@ class Account(UserMixin, BaseModel):
     office = DeferredForeignKey("Office", null=True, backref="staff", on_delete="RESTRICT")
     # Staff accounts are deactivated, never deleted: the audit log keeps pointing at them.
     deactivated_at = DateTimeField(null=True)
+    # The language the owner uses the portal in (portal.languages): their notices are written in it.
+    language = CharField(max_length=5, default="id")
 
     class Meta:
         table_name = "account"

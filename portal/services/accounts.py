@@ -15,12 +15,13 @@ def _serializer(purpose):
     return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=f"portal-{purpose}")
 
 
-def register(full_name, email, password):
-    """Create an unverified account; returns None when the address already has one."""
+def register(full_name, email, password, language="id"):
+    """Create an unverified account, in the language its owner registered in; None when the address has one."""
     try:
         with db.atomic():
             return Account.create(
-                full_name=full_name, email=email.strip().lower(), password_hash=passwords.hash_password(password)
+                full_name=full_name, email=email.strip().lower(), password_hash=passwords.hash_password(password),
+                language=language,
             )
     except IntegrityError:
         return None

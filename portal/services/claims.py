@@ -99,15 +99,16 @@ def application_for_link(token):
     return application
 
 
-def claim(application, email, password, proven_email=None, ip=None):
-    """Create the account and give it the record, together; the email address is verified at once when it is
-    the one the claim link was sent to. DomainError when the address has an account or the record was claimed."""
+def claim(application, email, password, proven_email=None, ip=None, language="id"):
+    """Create the account (in the language its owner claims in) and give it the record, together; the email
+    address is verified at once when it is the one the claim link was sent to. DomainError when the address has
+    an account or the record was claimed."""
     email = email.strip().lower()
     try:
         with db.atomic():
             account = Account.create(
                 full_name=application.full_name or email, email=email,
-                password_hash=passwords.hash_password(password),
+                password_hash=passwords.hash_password(password), language=language,
                 email_verified_at=utcnow() if proven_email and email == proven_email.lower() else None)
             taken = (Application.update(account=account, updated_at=utcnow())
                      .where(Application.id == application.id, Application.account.is_null(),

@@ -7,8 +7,10 @@ application's state, the walk-in claimant is recorded as the NIK's valid holder 
 its screening then treats it as in dispute lost). Either way with a reason, audited.
 """
 
+from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
+from portal import languages
 from portal.domain import DomainError
 from portal.email import send_email
 from portal.links import external_url
@@ -64,8 +66,9 @@ def resolve(dispute, actor, resolution, note, ip=None):
                      ip=ip)
         if released and online.account_id:
             owner = Account.get_by_id(online.account_id)
-            send_email("nik_released", owner.email, account=owner, name=owner.full_name,
-                       link=external_url("auth.login"))
+            with force_locale(languages.of(owner)):  # the owner's language, not the PMO page's
+                send_email("nik_released", owner.email, account=owner, name=owner.full_name,
+                           link=external_url("auth.login"))
         send_sms(dispute.contact_phone, _l("Prakerja: your NIK dispute has been decided. Visit the manpower office "
                                            "where you recorded it, with your e-KTP, to continue."), kind="dispute")
     return dispute

@@ -13,6 +13,7 @@ from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from peewee import IntegrityError
 
+from portal import languages
 from portal.domain import DomainError
 from portal.email import send_email
 from portal.images import DOCUMENT, PhotoProblem, process_photo
@@ -47,8 +48,8 @@ NOT_NEEDED_NOW = _l("You do not need a statement letter now.")
 ALREADY_DECIDED = _l("This letter has already been decided by someone else. Its decision is shown below.")
 REASON_MISSING = _l("Enter the reason the applicant will read")
 
-# Sent in Indonesian whatever the page's language (portal.sms); one GSM-7 SMS each, the reason is in the email
-# and on the applicant's page.
+# Sent in the applicant's language whatever the page's (portal.languages); one GSM-7 SMS each, the reason is
+# in the email and on the applicant's page.
 SMS_TEXTS = {
     APPROVED: _l("Your Prakerja statement letter is approved. You can join the next wave. Info: %(link)s"),
     REJECTED: _l("Your Prakerja statement letter was not accepted. Read why and upload it again: %(link)s"),
@@ -187,18 +188,19 @@ def decide(letter, actor, approve, reason="", ip=None):
 
 def _tell(letter):
     """Post the decision to the applicant: an email to their account's address, an SMS to their verified number,
-    both in Indonesian (the PMO's page may be in English)."""
-    with force_locale("id"):
-        _post(letter)
-
-
-def _post(letter):
+    both in the applicant's language (the PMO's page may be in another)."""
     application = Application.get_by_id(letter.application_id)
     account = Account.get_or_none(Account.id == application.account_id) if application.account_id else None
+    with force_locale(languages.of(account)):
+        _post(letter, application, account)
+
+
+def _post(letter, application, account):
     link = external_url("applicant.letter")
     address = account.email if account else application.contact_email
     if address:
         send_email("letter_decision", address, account=account, name=application.full_name,
                    approved=letter.status == APPROVED, reason=letter.reason, link=link)
     if application.verified_phone:
-        send_sms(application.verified_phone, SMS_TEXTS[letter.status] % {"link": link}, kind="letter_decision")
+        send_sms(application.verified_phone, SMS_TEXTS[letter.status] % {"link": link}, kind="letter_decision",
+                 language=languages.of(account))

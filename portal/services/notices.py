@@ -5,8 +5,8 @@ The messages are written to the outbox in the transaction of the move itself (po
 move and its notices are kept or lost together, and a move that did not happen (a retry, a record moved
 meanwhile) sends nothing. Texts are rendered once per move with placeholders, then filled in per record, so
 a ratification of 10,000 records writes its 20,000 rows in bulk; those are left to the outbox's sweep and
-sent by the queue's workers, never inside the request. Texts are in Indonesian: the portal does not yet
-record which language an applicant prefers.
+sent by the queue's workers, never inside the request. Texts are in the language the applicant uses the
+portal in (portal.languages): Indonesian for a walk-in without an account, whatever the staff page's language.
 """
 
 from flask import current_app
@@ -15,7 +15,7 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import escape
 from peewee import JOIN
 
-from portal import outbox
+from portal import languages, outbox
 from portal.links import external_url
 from portal.models import Account, Application
 from portal.rules import status
@@ -49,10 +49,10 @@ def render_email(**context):
     return parts[0].strip(), parts[1].strip() + "\n", parts[2]
 
 
-def compose(to, reason):
-    """The email's subject, text and html and the SMS text for a move to `to`, with placeholders, in Indonesian."""
+def compose(to, reason, language="id"):
+    """The email's subject, text and html and the SMS text for a move to `to`, with placeholders, in a language."""
     link = external_url("tracking.status_check")
-    with force_locale("id"):
+    with force_locale(language):
         label, why = str(status.label(to)), str(status.reason_label(reason))
         email = render_email(reference=REFERENCE, name=NAME, status_label=label, reason_label=why,
                              next_step=str(NEXT_STEPS[to]), status_link=link,
@@ -66,16 +66,17 @@ def compose(to, reason):
 
 
 def recipients(ids):
-    """(reference, name, email or None, phone or None) of each application, in chunks."""
+    """(reference, name, email or None, phone or None, language) of each application, in chunks."""
     for start in range(0, len(ids), CHUNK):
         query = (Application.select(Application.reference, Application.full_name, Application.contact_email,
                                     Application.phone, Application.verified_phone, Account.email,
-                                    Account.email_verified_at)
+                                    Account.email_verified_at, Account.language)
                  .join(Account, join_type=JOIN.LEFT_OUTER, on=(Application.account == Account.id))
                  .where(Application.id.in_(ids[start:start + CHUNK])).order_by(Application.id).tuples())
-        for reference, name, contact, phone, verified, account_email, account_verified in query:
+        for reference, name, contact, phone, verified, account_email, account_verified, language in query:
             email = account_email if account_email and account_verified else contact
-            yield reference, name or "", email or None, verified or phone or None
+            yield (reference, name or "", email or None, verified or phone or None,
+                   languages.known(language))
 
 
 def notify(ids, to, reason=None, bulk=False):
@@ -85,9 +86,12 @@ def notify(ids, to, reason=None, bulk=False):
     """
     if to not in NOTIFIED or not ids:
         return 0
-    (subject, text, html), sms = compose(to, reason)
+    texts = {}  # one rendering per language, not per record
     rows = []
-    for reference, name, email, phone in recipients(list(ids)):
+    for reference, name, email, phone, language in recipients(list(ids)):
+        if language not in texts:
+            texts[language] = compose(to, reason, language)
+        (subject, text, html), sms = texts[language]
         if email:
             rows.append(("email", "status_changed", {
                 "to": email, "subject": subject.replace(REFERENCE, reference),

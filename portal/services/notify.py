@@ -10,7 +10,7 @@ from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from peewee import JOIN
 
-from portal import outbox
+from portal import languages, outbox
 from portal.email import send_email
 from portal.links import external_url
 from portal.models import Account, Application, Wave, WaveEntry, db, utcnow
@@ -22,11 +22,11 @@ from portal.sms import send_sms
 CHUNK = 500
 
 SMS_TEXTS = {
-    rules.OUTCOME_SELECTED: _l("Selamat, Anda lolos Prakerja gelombang %(number)d. Lihat langkah berikutnya: "
+    rules.OUTCOME_SELECTED: _l("Congratulations, you were selected in Prakerja wave %(number)d. See the next steps: "
                                "%(link)s"),
-    rules.OUTCOME_NOT_SELECTED: _l("Anda belum lolos Prakerja gelombang %(number)d karena kuota penuh. Anda bisa "
-                                   "gabung gelombang berikutnya. Info: %(link)s"),
-    rules.OUTCOME_INELIGIBLE: _l("Anda tidak memenuhi syarat Prakerja gelombang %(number)d. Alasannya: %(link)s"),
+    rules.OUTCOME_NOT_SELECTED: _l("You were not selected in Prakerja wave %(number)d because the quota was full. "
+                                   "You can join the next wave. Info: %(link)s"),
+    rules.OUTCOME_INELIGIBLE: _l("You do not meet the conditions of Prakerja wave %(number)d. Why: %(link)s"),
 }
 
 
@@ -42,7 +42,7 @@ def send_results(wave_id, chunk=CHUNK):
     if has_request_context():
         with force_locale("id"):
             return _send_results(wave_id, chunk)
-    # Templates need a request; the queue's worker has none. Results go out in Indonesian, the default.
+    # Templates need a request; the queue's worker has none. Each result goes out in its reader's language.
     with current_app.test_request_context(base_url=current_app.config["BASE_URL"]), force_locale("id"):
         return _send_results(wave_id, chunk)
 
@@ -72,9 +72,15 @@ def _send_results(wave_id, chunk):
 
 
 def _tell(wave, entry):
-    """Post one entry's email (where the person has an address) and SMS (where they have a number)."""
+    """Post one entry's email (where the person has an address) and SMS (where they have a number), in the
+    language they use the portal in (portal.languages)."""
     application = entry.application
     account = application.account if application.account_id else None
+    with force_locale(languages.of(account)):
+        _post(wave, entry, application, account)
+
+
+def _post(wave, entry, application, account):
     address = account.email if account else application.contact_email
     link = external_url("applicant.task_list")
     if address:
@@ -83,4 +89,5 @@ def _tell(wave, entry):
                    reason=screening.reason_label(entry.reason), status_link=link)
     phone = application.verified_phone or None
     if phone:
-        send_sms(phone, SMS_TEXTS[entry.outcome] % {"number": wave.number, "link": link}, kind="wave_result")
+        send_sms(phone, SMS_TEXTS[entry.outcome] % {"number": wave.number, "link": link}, kind="wave_result",
+                 language=languages.of(account))

@@ -3,6 +3,7 @@
 import time
 
 from flask import current_app, flash, request, session, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -153,7 +154,7 @@ def claim_account():
     if form.validate_on_submit():
         try:
             account = claims.claim(application, form.email.data, form.password.data, proven,
-                                   ip=request.remote_addr)
+                                   ip=request.remote_addr, language=str(get_locale()))
         except DomainError as error:
             if error.field:
                 form[error.field].errors.append(error.message)

@@ -1,0 +1,75 @@
+"""Notices reach applicants in the language they use the portal in: remembered on their account when they
+register, claim a walk-in record or switch language while logged in; Indonesian for everyone else."""
+
+from conftest import PASSWORD, body
+from portal.models import Account
+from portal.services import selection
+from portal.services.status import transition
+from walkin_support import walkin
+from wave_support import make_application, past_wave
+
+
+def language_of(app, email):
+    with app.app_context():
+        return Account.by_email(email).language
+
+
+def test_registering_keeps_the_language_of_the_page(app, client):
+    client.set_cookie("lang", "en")
+    client.post("/daftar", data={"full_name": "Ani Lestari", "email": "ani@contoh.id", "password": PASSWORD})
+    other = app.test_client()  # no language chosen and none asked for by the browser: Indonesian
+    other.post("/daftar", data={"full_name": "Budi Santoso", "email": "budi@contoh.id", "password": PASSWORD})
+    assert (language_of(app, "ani@contoh.id"), language_of(app, "budi@contoh.id")) == ("en", "id")
+
+
+def test_switching_language_while_logged_in_is_remembered_and_logged_out_is_not(app, client, make_account, login):
+    make_account()
+    client.get("/bahasa/en")  # not logged in yet: only the cookie
+    assert language_of(app, "ani@contoh.id") == "id"
+    login()
+    assert client.get("/bahasa/en?next=/pendaftaran/").status_code == 303
+    assert language_of(app, "ani@contoh.id") == "en"
+    client.get("/bahasa/id")
+    assert language_of(app, "ani@contoh.id") == "id"
+
+
+def test_a_status_change_reaches_an_english_speaking_applicant_in_english(app, client, make_account, login,
+                                                                         make_staff, mailbox, sms):
+    pmo = make_staff("pmo")
+    english = make_account(email="siti@contoh.id", name="Siti Aminah")
+    indonesian = make_account(email="dewi@contoh.id", name="Dewi Lestari")
+    login(email="siti@contoh.id")
+    client.get("/bahasa/en")
+    theirs, default = walkin(app, "ratified", account=english), walkin(app, "ratified", account=indonesian)
+    unclaimed = walkin(app, "ratified")  # a walk-in without an account
+    with app.app_context():
+        for record in (theirs, default, unclaimed):
+            transition(record, pmo, "confirmed")
+    [email] = mailbox.to("siti@contoh.id")
+    assert email["Subject"].strip() == f"Prakerja application {theirs.reference}: Confirmed as a candidate participant"
+    assert f"Hello {theirs.full_name}," in body(email) and "Halo" not in body(email)
+    [text] = sms.texts_to(theirs.phone)
+    assert text.startswith(f"Prakerja {theirs.reference}: Confirmed as a candidate participant. Check status:")
+    [email] = mailbox.to("dewi@contoh.id")
+    assert "Dikukuhkan sebagai calon peserta" in email["Subject"] and f"Halo {default.full_name}," in body(email)
+    for record in (default, unclaimed):
+        [text] = sms.texts_to(record.phone)
+        assert text.startswith(f"Prakerja {record.reference}: Dikukuhkan sebagai calon peserta.")
+
+
+def test_a_wave_result_reaches_an_english_speaking_applicant_in_english(app, client, make_account, login, mailbox,
+                                                                       sms):
+    make_account(email="siti@contoh.id")
+    make_account(email="dewi@contoh.id")
+    login(email="siti@contoh.id")
+    client.get("/bahasa/en")
+    with app.app_context():
+        siti = make_application(account=Account.by_email("siti@contoh.id"), verified_phone="+6281200000001")
+        dewi = make_application(account=Account.by_email("dewi@contoh.id"), verified_phone="+6281200000002")
+        selection.run(past_wave(1, quota=5, entries=[siti, dewi]))
+    [email] = mailbox.to("siti@contoh.id")
+    assert email["Subject"].strip() == "Prakerja wave 1: Selected" and "Hello" in body(email)
+    assert sms.texts_to("+6281200000001")[-1].startswith("Congratulations, you were selected in Prakerja wave 1.")
+    [email] = mailbox.to("dewi@contoh.id")
+    assert email["Subject"].strip() == "Prakerja gelombang 1: Lolos" and "Halo" in body(email)
+    assert sms.texts_to("+6281200000002")[-1].startswith("Selamat, Anda lolos Prakerja gelombang 1.")
