@@ -32,6 +32,9 @@ CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "32"))
 REGISTRATIONS = int(os.environ.get("BENCH_REGISTRATIONS", "10"))
 WRK = shutil.which("wrk") or "/usr/bin/wrk"
 ENCODINGS = "gzip, deflate, br, zstd"
+# One browser: the login and wrk's requests carry the same User-Agent, as a real browser's would. (Flask-Login
+# marks a session whose address or browser changed as no longer fresh, rewriting its cookie on every request.)
+USER_AGENT = "Mozilla/5.0 (Linux; Android 10) bench"
 EMAIL, PASSWORD = "bench@contoh.id", "sawah-hijau-pagi"
 
 
@@ -74,7 +77,8 @@ class Server:
 
 def wrk(url, cookie=None):
     """(requests a second, p50 ms, p99 ms, errors) for `url`."""
-    command = [WRK, "-t2", f"-c{CONNECTIONS}", f"-d{SECONDS}s", "--latency", "-H", f"Accept-Encoding: {ENCODINGS}"]
+    command = [WRK, "-t2", f"-c{CONNECTIONS}", f"-d{SECONDS}s", "--latency", "-H", f"Accept-Encoding: {ENCODINGS}",
+               "-H", f"User-Agent: {USER_AGENT}"]
     if cookie:
         command += ["-H", f"Cookie: {cookie}"]
     out = subprocess.run(command + [url], capture_output=True, text=True, check=True).stdout
@@ -140,6 +144,7 @@ class Browser:
         self.base = base
         self.jar = http.cookiejar.CookieJar()
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
+        self.opener.addheaders = [("User-Agent", USER_AGENT)]
 
     def get(self, path):
         with self.opener.open(self.base + path) as response:

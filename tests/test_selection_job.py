@@ -86,6 +86,7 @@ def test_a_running_selection_says_since_when_in_both_languages(app, pmo, wave):
     pmo.set_cookie("lang", "id")
     page = pmo.get("/pmo/gelombang/5/seleksi").get_data(as_text=True)
     assert f"Seleksi sedang berjalan (mulai pukul {wib:%H:%M} WIB)" in page and "Muat ulang" in page
+    assert "Seleksi berjalan" in pmo.get("/pmo/gelombang").get_data(as_text=True)  # the list of waves too
 
 
 def test_a_failed_selection_writes_nothing_and_can_be_run_again(app, pmo, wave, monkeypatch):
@@ -106,6 +107,7 @@ def test_a_failed_selection_writes_nothing_and_can_be_run_again(app, pmo, wave, 
     assert polled.status_code == 204 and polled.headers["HX-Redirect"] == "/pmo/gelombang/5"
     page = pmo.get("/pmo/gelombang/5").get_data(as_text=True)
     assert "The selection did not finish, so nothing was changed" in page and RUN in page
+    assert "Selection failed" in pmo.get("/pmo/gelombang").get_data(as_text=True)
     assert actions(app, "wave.selection_failed") == 1
 
     pmo.post("/pmo/gelombang/5/seleksi")

@@ -38,8 +38,8 @@ def _actor():
 @bp.route("/gelombang")
 def wave_list():
     """Every wave with its state and entries."""
-    return render_page("pmo/wave_list.html", waves=waves.all_waves(), now=utcnow(), state=rules.wave_state,
-                       state_labels=rules.STATE_LABELS)
+    return render_page("pmo/wave_list.html", waves=waves.all_waves(), now=utcnow(), state=selection_jobs.list_state,
+                       state_labels={**rules.STATE_LABELS, **selection_jobs.PROGRESS_LABELS})
 
 
 @bp.route("/gelombang/baru", methods=["GET", "POST"])

@@ -13,6 +13,7 @@ from peewee import fn
 from portal.domain import DomainError
 from portal.jobs import run_selection
 from portal.models import Account, Wave, WaveEntry, db, utcnow
+from portal.rules import waves as rules
 from portal.services import audit, selection
 
 # A request still unfinished after this long was lost (a worker killed mid-run): the PMO may ask again. The
@@ -24,6 +25,9 @@ TOLD = _l("The results of this wave have been sent to applicants, so the selecti
           "run could change outcomes they have already been told.")
 
 QUEUED, STARTED, FAILED = "queued", "running", "failed"
+# How the wave list names a wave whose selection was asked for (before its own state, rules.waves.wave_state).
+PROGRESS_LABELS = {QUEUED: _l("Selection waiting"), STARTED: _l("Selection running"),
+                   FAILED: _l("Selection failed")}
 
 
 def told(wave):
@@ -40,6 +44,11 @@ def progress(wave, now=None):
             return FAILED
         return STARTED if wave.selection_started_at else QUEUED
     return FAILED if wave.selection_failed_at else None
+
+
+def list_state(wave, now):
+    """A wave's state for the wave list: its selection's progress while asked for or failed, else its own."""
+    return progress(wave, now) or rules.wave_state(wave, now)
 
 
 def ask(wave, actor, now=None, ip=None):
