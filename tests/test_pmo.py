@@ -157,7 +157,7 @@ def desk_client(app, staff_login):
 def test_a_sent_application_whose_nik_the_walkin_proves_is_rejected_and_frees_the_nik(app, pmo, staff_login,
                                                                                        mailbox, sms):
     with app.app_context():
-        owner = Account.create(email="daring@contoh.id", full_name="Pemilik Daring", language="en",
+        owner = Account.create(email="daring@contoh.id", full_name="Pemilik Daring", language="id",
                                password_hash=hash_password(PASSWORD), email_verified_at=utcnow())
         online = wave_support.make_application(account=owner, nik=nik(7), birth_date=BIRTH_DATE,
                                                verified_phone="+6281355550007", phone="+6281355550007",
@@ -192,13 +192,14 @@ def test_a_sent_application_whose_nik_the_walkin_proves_is_rejected_and_frees_th
         assert audit.verify().ok
         told = [(m.channel, m.kind) for m in OutboxMessage.select().order_by(OutboxMessage.id)]
         assert told.count(("email", "status_changed")) == 1 and told.count(("sms", "status_changed")) == 1
-    # The owner hears in English, the language they use the portal in.
+    # The owner hears in Indonesian, the language they use the portal in, though the PMO's page is in English.
     [email] = mailbox.to("daring@contoh.id")
-    assert email["Subject"].strip() == f"Prakerja application {online.reference}: Rejected"
-    assert "Another person proved at a manpower office, with the original e-KTP, that this NIK is theirs" in body(email)
-    assert "visit a manpower office with your original e-KTP" in body(email) and "penggugat" not in body(email)
+    assert email["Subject"].strip() == f"Pendaftaran Prakerja {online.reference}: Ditolak"
+    assert "Orang lain membuktikan di kantor dinas ketenagakerjaan, dengan e-KTP asli, bahwa NIK ini miliknya" in body(email)
+    assert "datangi kantor dinas ketenagakerjaan dengan membawa e-KTP asli" in body(email)
+    assert "penggugat" not in body(email)  # the PMO's note stays inside
     [text] = sms.texts_to("+6281355550007")
-    assert text.startswith(f"Prakerja {online.reference}: Rejected.") and len(text) <= 160
+    assert text.startswith(f"Prakerja {online.reference}: Ditolak.") and len(text) <= 160
     assert len(sms.texts_to("+6281377770007")) == 1  # the claimant
     # Their page and the public status check say so, with the reason.
     reason = "Reason: Another person proved at a manpower office, with the original e-KTP, that this NIK is theirs"
