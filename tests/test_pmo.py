@@ -5,11 +5,12 @@ import re
 
 import pytest
 
-from conftest import PASSWORD
+from conftest import PASSWORD, body, create_staff
 import wave_support
 from portal.models import Account, Application, AuditEntry, Batch, NikDispute, OutboxMessage, WaveEntry, utcnow
-from portal.services import audit
-from walkin_support import office, walkin
+from portal.services import audit, selection
+from portal.services.passwords import hash_password
+from walkin_support import BIRTH_DATE, form_post, nik, office, walkin
 
 
 def text_of(response):
@@ -144,21 +145,136 @@ def test_releasing_a_nik_from_an_unsent_draft_tells_its_owner(app, pmo, mailbox,
     assert "There is no open dispute" in text_of(pmo.get("/pmo/sengketa-nik"))
 
 
-def test_a_sent_application_keeps_its_nik_but_the_walkin_can_be_named_the_valid_holder(app, pmo, mailbox):
-    online, dispute = dispute_over(app, sent=True)
-    refused = pmo.post(f"/pmo/sengketa-nik/{dispute.id}", data={"resolution": "released", "note": "coba"})
-    assert "has been sent, so the NIK cannot be released" in text_of(refused)
-    response = pmo.post(f"/pmo/sengketa-nik/{dispute.id}", data={"resolution": "walkin_valid",
+def desk_client(app, staff_login):
+    """Another browser: the officer of the test office at the desk, reading English."""
+    desk = app.test_client()
+    desk.set_cookie("lang", "en")
+    create_staff(app, "officer", email="meja@kantor.id")
+    assert staff_login(desk, "meja@kantor.id").status_code == 303
+    return desk
+
+
+def test_a_sent_application_whose_nik_the_walkin_proves_is_rejected_and_frees_the_nik(app, pmo, staff_login,
+                                                                                       mailbox, sms):
+    with app.app_context():
+        owner = Account.create(email="daring@contoh.id", full_name="Pemilik Daring", language="id",
+                               password_hash=hash_password(PASSWORD), email_verified_at=utcnow())
+        online = wave_support.make_application(account=owner, nik=nik(7), birth_date=BIRTH_DATE,
+                                               verified_phone="+6281355550007", phone="+6281355550007",
+                                               full_name="Pemilik Daring")
+        other = wave_support.make_application()
+        wave = wave_support.past_wave(1, entries=[online, other])  # closed, selection not run yet
+    desk = desk_client(app, staff_login)
+    taken = text_of(desk.post("/petugas/meja/baru", data=form_post(7)))
+    assert "This NIK is already registered online (sent; status: Sent)" in taken
+    recorded = desk.post("/petugas/meja/sengketa-nik", data={"nik": nik(7), "claimant_name": "Siti Aminah",
+                                                             "contact_phone": "081377770007", "note": "e-KTP asli",
+                                                             "ktp_seen": "y"})
+    dispute_page = recorded.headers["Location"]
+    dispute_id = int(dispute_page.rsplit("/", 1)[1])
+    page = text_of(pmo.get(f"/pmo/sengketa-nik/{dispute_id}"))
+    assert "Pemilik Daring: Sent" in page and "the online application is rejected with the reason" in page
+    with app.app_context():
+        OutboxMessage.delete().execute()  # what follows is the decision's own notices
+    response = pmo.post(f"/pmo/sengketa-nik/{dispute_id}", data={"resolution": "walkin_valid",
                                                                 "note": "KTP asli atas nama penggugat"})
     assert response.status_code == 303
     with app.app_context():
-        assert Application.get_by_id(online.id).nik == online.nik
-        resolved = NikDispute.get_by_id(dispute.id)
-        assert (resolved.status, resolved.resolution, resolved.resolution_note) == (
-            "resolved", "walkin_valid", "KTP asli atas nama penggugat")
-    assert mailbox.to("daring@contoh.id", timeout=0.3) == []
-    again = pmo.post(f"/pmo/sengketa-nik/{dispute.id}", data={"resolution": "walkin_valid", "note": "lagi"})
-    assert again.status_code == 200 and "Resolved" in text_of(again)
+        rejected = Application.get_by_id(online.id)
+        assert (rejected.status, rejected.status_reason, rejected.nik) == ("rejected", "nik_dispute_lost", None)
+        assert rejected.status_note is None  # the decision's note may name the claimant: it stays on the dispute
+        resolved = NikDispute.get_by_id(dispute_id)
+        assert (resolved.status, resolved.resolution, resolved.nik) == ("resolved", "walkin_valid", nik(7))
+        entries = [(e.action, e.target_type, e.fields) for e in AuditEntry.select().where(
+            AuditEntry.action.in_(["application.rejected", "nik_dispute.walkin_valid"])).order_by(AuditEntry.seq)]
+        assert entries == [("application.rejected", "application", "nik,status"),
+                           ("nik_dispute.walkin_valid", "nik_dispute", "resolution,resolution_note,status")]
+        assert audit.verify().ok
+        told = [(m.channel, m.kind) for m in OutboxMessage.select().order_by(OutboxMessage.id)]
+        assert told.count(("email", "status_changed")) == 1 and told.count(("sms", "status_changed")) == 1
+    # The owner hears in Indonesian, the language they use the portal in, though the PMO's page is in English.
+    [email] = mailbox.to("daring@contoh.id")
+    assert email["Subject"].strip() == f"Pendaftaran Prakerja {online.reference}: Ditolak"
+    assert "Orang lain membuktikan di kantor dinas ketenagakerjaan, dengan e-KTP asli, bahwa NIK ini miliknya" in body(email)
+    assert "datangi kantor dinas ketenagakerjaan dengan membawa e-KTP asli" in body(email)
+    assert "penggugat" not in body(email)  # the PMO's note stays inside
+    [text] = sms.texts_to("+6281355550007")
+    assert text.startswith(f"Prakerja {online.reference}: Ditolak.") and len(text) <= 160
+    assert len(sms.texts_to("+6281377770007")) == 1  # the claimant
+    # Their page and the public status check say so, with the reason.
+    reason = "Reason: Another person proved at a manpower office, with the original e-KTP, that this NIK is theirs"
+    own = app.test_client()
+    own.set_cookie("lang", "en")
+    assert own.post("/masuk", data={"email": "daring@contoh.id", "password": PASSWORD}).status_code == 303
+    assert f"Status: Rejected {reason}" in text_of(own.get("/pendaftaran/"))
+    answers = text_of(own.get("/pendaftaran/periksa"))
+    assert "NIK Taken off this application Date of birth" in answers
+    anyone = app.test_client()
+    anyone.set_cookie("lang", "en")
+    check = anyone.post("/status", data={"reference": online.reference, "birth_date-day": BIRTH_DATE.day,
+                                         "birth_date-month": BIRTH_DATE.month, "birth_date-year": BIRTH_DATE.year})
+    assert f"Status: Rejected {reason}" in text_of(check)
+    # The desk can now enter the walk-in with the NIK; the dispute's receipt says it was decided.
+    assert "The PMO decided this dispute: The walk-in is the NIK's valid holder" in text_of(desk.get(dispute_page))
+    checked = desk.post("/petugas/meja/baru?fragment=nik", data=form_post(7), headers={"HX-Request": "true"})
+    assert checked.status_code == 200 and "already registered" not in checked.get_data(as_text=True)
+    entered = desk.post("/petugas/meja/baru", data=form_post(7))
+    assert entered.status_code == 303
+    with app.app_context():
+        walkin_record = Application.get(Application.nik == nik(7))
+        assert (walkin_record.channel, walkin_record.status) == ("walkin", "entered")
+    # Its entry in the closed wave is screened out at selection; the other person's is drawn.
+    with app.app_context():
+        selection.run(wave, notify=False)
+        outcomes = {e.application_id: (e.outcome, e.reason) for e in WaveEntry.select()}
+        assert outcomes == {online.id: ("ineligible", "not_joinable"), other.id: ("selected", None)}
+        assert selection.verify(wave) == []
+    # A second decision is refused and changes nothing.
+    again = pmo.post(f"/pmo/sengketa-nik/{dispute_id}", data={"resolution": "walkin_valid", "note": "lagi"})
+    assert again.status_code == 200 and "Resolved: The walk-in is the NIK's valid holder" in text_of(again)
+    with app.app_context():
+        assert AuditEntry.select().where(AuditEntry.action == "nik_dispute.walkin_valid").count() == 1
+
+
+def test_a_dispute_decided_twice_at_once_rejects_and_tells_once(app, make_staff):
+    from portal.domain import DomainError
+    from portal.services import disputes
+
+    online, dispute = dispute_over(app, sent=True)
+    first, second = make_staff("pmo", email="pmo1@kantor.id"), make_staff("pmo", email="pmo2@kantor.id")
+    with app.app_context():
+        stale = NikDispute.get_by_id(dispute.id)  # both PMO pages were opened while it was open
+        disputes.resolve(dispute, first, "walkin_valid", "KTP asli")
+        messages = OutboxMessage.select().count()
+        with pytest.raises(DomainError):
+            disputes.resolve(stale, second, "walkin_valid", "KTP asli juga")
+        assert OutboxMessage.select().count() == messages
+        assert AuditEntry.select().where(AuditEntry.action == "application.rejected").count() == 1
+        assert NikDispute.get_by_id(dispute.id).resolved_by_id == first.id
+
+
+def test_a_sent_application_cannot_have_its_nik_released(app, pmo, mailbox):
+    online, dispute = dispute_over(app, sent=True)
+    refused = pmo.post(f"/pmo/sengketa-nik/{dispute.id}", data={"resolution": "released", "note": "coba"})
+    assert "has been sent, so the NIK cannot be released" in text_of(refused)
+    with app.app_context():
+        kept = Application.get_by_id(online.id)
+        assert (kept.status, kept.nik) == ("submitted", online.nik)
+        assert NikDispute.get_by_id(dispute.id).status == "open" and OutboxMessage.select().count() == 0
+
+
+def test_naming_the_walkin_the_holder_of_an_unsent_draft_releases_it_as_before(app, pmo, mailbox):
+    online, dispute = dispute_over(app)
+    page = text_of(pmo.get(f"/pmo/sengketa-nik/{dispute.id}"))
+    assert "Either decision takes the NIK off it" in page
+    response = pmo.post(f"/pmo/sengketa-nik/{dispute.id}", data={"resolution": "walkin_valid", "note": "KTP asli"})
+    assert response.status_code == 303
+    with app.app_context():
+        draft = Application.get_by_id(online.id)
+        assert (draft.status, draft.nik, draft.ktp_confirmed) == ("draft", None, False)
+        assert [m.kind for m in OutboxMessage.select() if m.channel == "email"] == ["nik_released"]
+    [email] = mailbox.to("daring@contoh.id")
+    assert "NIK" in email["Subject"]
 
 
 def test_seed_demo_gives_the_status_check_the_claim_and_the_pmo_something_to_show(app, runner, sms):

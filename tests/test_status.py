@@ -25,6 +25,9 @@ def test_every_move_names_its_roles_and_nothing_else_moves():
     assert not status.allowed("closed", "returned", "pmo")
     assert not status.allowed("submitted", "draft", "applicant")  # a sent application never goes back
     assert not status.allowed("confirmed", "entered", "supervisor")
+    assert status.allowed("submitted", "rejected", "pmo")  # a NIK dispute lost (services.disputes)
+    assert not status.allowed("submitted", "rejected", "reviewer") and not status.allowed("submitted", "rejected",
+                                                                                         "applicant")
     for (current, to), roles in status.TRANSITIONS.items():
         assert current != to and roles, (current, to)
         assert status.label(current) and status.label(to)

@@ -1,7 +1,8 @@
 """Walk-in records for tests.
 
 Through the desk's service, as an officer keys them:
-    from walkin_support import make_walkin, walkin_data
+    from walkin_support import make_walkin, walkin_data, form_post
+    data = form_post(serial=2)                              # the desk entry page's fields, as a browser posts them
     record = make_walkin(app, officer)                      # status entered, in the office's open batch
     record = make_walkin(app, officer, serial=2, full_name="Budi")   # another NIK, another name
 
@@ -50,6 +51,22 @@ def walkin_data(serial=1, **changes):
     }
     data.update(changes)
     return data
+
+
+def form_post(serial=1, **changes):
+    """The entry page's fields as a browser posts them, for a complete valid paper form."""
+    data = {
+        "nik": nik(serial), "birth_date-day": "5", "birth_date-month": "6", "birth_date-year": "1995",
+        "kk_number": "3201010101230001", "full_name": "Siti Aminah", "birth_place": "Bogor", "contact_email": "",
+        "phone": f"0812345{serial:05d}",
+        "ktp_address-province": "32", "ktp_address-regency": "32.01", "ktp_address-district": "32.01.01",
+        "ktp_address-village": VILLAGE, "ktp_address-postal_code": "16911", "ktp_address-street": "Jl. Raya Cibinong No. 5",
+        "ktp_address-rt": "001", "ktp_address-rw": "002", "domicile_same": "yes", "education": "sma",
+        "employment": "job_seeker", "not_in_education": "y", "not_excluded": "y", "aid": "none",
+        "training_field": "digital", "ktp_seen": "y", "statement_signed": "y",
+    }
+    data.update(changes)
+    return {key: value for key, value in data.items() if value is not None}
 
 
 def make_walkin(app, officer, serial=1, ip="127.0.0.1", **changes):

@@ -51,7 +51,8 @@ def ready_to_send(application):
 
 
 def ktp_state(application):
-    if applications.ktp_done(application):
+    # Done when sent, even if the NIK was later taken off it (a NIK dispute lost): the status says why.
+    if applications.ktp_done(application) or application.is_submitted:
         return DONE
     return IN_PROGRESS if application.nik else NOT_STARTED
 

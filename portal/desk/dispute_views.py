@@ -9,7 +9,7 @@ from portal.forms.walkin import DisputeForm
 from portal.htmx import see_other
 from portal.models import NikDispute
 from portal.rendering import render_page
-from portal.services import intake
+from portal.services import disputes, intake
 
 
 @bp.route("/sengketa-nik", methods=["GET", "POST"])
@@ -42,4 +42,5 @@ def dispute_receipt(dispute_id):
     dispute = NikDispute.get_or_none(NikDispute.id == dispute_id)
     if dispute is None or dispute.office_id != actor().office_id:
         abort(404)
-    return render_page("desk/dispute_receipt.html", dispute=dispute, masked_nik=masked_nik(dispute.nik))
+    return render_page("desk/dispute_receipt.html", dispute=dispute, masked_nik=masked_nik(dispute.nik),
+                       resolutions=disputes.RESOLUTIONS)

@@ -1,6 +1,7 @@
 """The status of an application, one state machine for both channels (DESIGN.md 2.4).
 
-Online: draft -> submitted. Walk-in (Perpres 76/2020 art. 10, Permenaker 17/2020): keyed by an officer as
+Online: draft -> submitted, and rejected by the PMO when a person at a manpower office proved with the original
+e-KTP that its NIK is theirs (a NIK dispute lost, portal.services.disputes). Walk-in (Perpres 76/2020 art. 10, Permenaker 17/2020): keyed by an officer as
 entered, in the office's open batch -> closed when a second person at the office closes the batch and sends
 it -> accepted or returned (with a reason) by the ministry's selection team -> ratified by the Minister
 within the quota (penetapan) -> confirmed as a candidate participant (calon peserta) or rejected (with a
@@ -39,6 +40,8 @@ TRANSITIONS = {
     (ACCEPTED, RATIFIED): frozenset({REVIEWER}),
     (RATIFIED, CONFIRMED): frozenset({PMO}),
     (RATIFIED, REJECTED): frozenset({PMO}),
+    # A sent online application whose NIK dispute the walk-in won: online, nothing follows "submitted".
+    (SUBMITTED, REJECTED): frozenset({PMO}),
 }
 # Where a new record starts, by channel, and who may create it.
 INITIAL = {"online": (DRAFT, frozenset({APPLICANT})), "walkin": (ENTERED, OFFICE)}
@@ -84,6 +87,11 @@ REJECT_REASONS = {
     "nik_dispute": _l("The NIK is in dispute"),
     "other": _l("Another reason"),
 }
+# Set by the resolution of a NIK dispute, never chosen from the PMO's list of REJECT_REASONS.
+DISPUTE_REASONS = {
+    "nik_dispute_lost": _l("Another person proved at a manpower office, with the original e-KTP, that this NIK "
+                           "is theirs"),
+}
 WITHDRAW_REASONS = {
     "applicant_asked": _l("The applicant asked to withdraw"),
     "entered_twice": _l("Entered twice by mistake"),
@@ -91,7 +99,7 @@ WITHDRAW_REASONS = {
     "other": _l("Another reason"),
 }
 WAITING_REASONS = {"over_quota": _l("Waiting: the quota for this province and period is full")}
-REASONS = {**RETURN_REASONS, **NOT_ELIGIBLE_REASONS, **REJECT_REASONS, **WITHDRAW_REASONS, **WAITING_REASONS}
+REASONS = {**RETURN_REASONS, **NOT_ELIGIBLE_REASONS, **REJECT_REASONS, **DISPUTE_REASONS, **WITHDRAW_REASONS, **WAITING_REASONS}
 
 
 def allowed(current, to, role):

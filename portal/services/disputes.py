@@ -1,10 +1,13 @@
 """The PMO's resolution of NIK disputes recorded at desks (DESIGN.md 2.2): someone showed their original e-KTP
 at an office, but an online application already holds that NIK.
 
-Two outcomes: the NIK is released from the online application when it is an unsent draft (its owner is told
-by email and must check their KTP number), so the office can enter the walk-in; or, whatever the online
-application's state, the walk-in claimant is recorded as the NIK's valid holder (for a sent application,
-its screening then treats it as in dispute lost). Either way with a reason, audited.
+Two outcomes, each with a reason, audited, in one transaction, and the claimant told by SMS. Release: the NIK is
+taken off an unsent online draft, whose owner is told by email to check their KTP number. The walk-in is the
+valid holder: an unsent draft is released the same way; a sent application is rejected through the state
+machine (reason "nik_dispute_lost"), the NIK taken off it and its owner told by email and SMS in their language
+(portal.services.notices). Either way the office can then enter the walk-in with the NIK, which the dispute row
+keeps for the record. The rejected application's wave entries not yet decided are left in place: selection
+screens a rejected application out ("not_joinable", portal.rules.screening), so they end ineligible with a reason.
 """
 
 from flask_babel import force_locale
@@ -17,6 +20,7 @@ from portal.links import external_url
 from portal.models import Account, Application, NikDispute, db, utcnow
 from portal.rules import status
 from portal.services import audit
+from portal.services.status import transition
 from portal.sms import send_sms
 
 RELEASE, WALKIN_VALID = "released", "walkin_valid"
@@ -24,6 +28,7 @@ RESOLUTIONS = {
     RELEASE: _l("Release the NIK from the unsent online draft"),
     WALKIN_VALID: _l("The walk-in is the NIK's valid holder"),
 }
+LOST = "nik_dispute_lost"  # the rejection's reason key (portal.rules.status.DISPUTE_REASONS)
 NOT_OPEN = _l("This dispute has already been resolved.")
 NOT_A_DRAFT = _l("The online application holding this NIK has been sent, so the NIK cannot be released from it. "
                  "Choose whether the walk-in is the valid holder.")
@@ -39,16 +44,32 @@ def holder(dispute):
     return Application.get_or_none(Application.nik == dispute.nik)
 
 
+def rejects(online, resolution):
+    """Whether this resolution rejects the application holding the NIK: a sent online one, the walk-in named."""
+    return (resolution == WALKIN_VALID and online is not None and online.channel == "online"
+            and online.status == status.SUBMITTED)
+
+
 def resolve(dispute, actor, resolution, note, ip=None):
-    """Resolve an open dispute with a reason; releasing clears the NIK from an unsent draft and emails its owner."""
+    """Resolve an open dispute with a reason: the NIK comes off an unsent draft (its owner emailed), or off a sent
+    application the walk-in won it from, which is rejected (its owner told by email and SMS)."""
     if resolution not in RESOLUTIONS:
         raise DomainError(_l("Choose how to resolve the dispute"), field="resolution")
     if not (note or "").strip():
         raise DomainError(_l("Enter the reason for the decision"), field="note")
     online = holder(dispute)
     with db.atomic():
+        # The dispute first: of two PMO hands on it, the second changes nothing and tells nobody.
+        decided = (NikDispute.update(status="resolved", resolution=resolution, resolution_note=note.strip(),
+                                     resolved_by=actor, resolved_at=utcnow())
+                   .where(NikDispute.id == dispute.id, NikDispute.status == "open").execute())
+        if not decided:
+            raise DomainError(NOT_OPEN)
         released = None
-        if resolution == RELEASE or (online is not None and online.status == status.DRAFT):
+        if rejects(online, resolution):
+            # The note may name the claimant, so it stays on the dispute, not on the other person's record.
+            transition(online, actor, status.REJECTED, reason=LOST, ip=ip, nik=None)
+        elif resolution == RELEASE or (online is not None and online.status == status.DRAFT):
             if online is not None:
                 # The draft keeps every other answer; its KTP section must be done again.
                 released = (Application.update(nik=None, ktp_confirmed=False, updated_at=utcnow())
@@ -57,11 +78,6 @@ def resolve(dispute, actor, resolution, note, ip=None):
                 if not released:
                     raise DomainError(NOT_A_DRAFT, field="resolution")
                 audit.record(actor, "application.nik_released", online, fields=["nik"], ip=ip)
-        decided = (NikDispute.update(status="resolved", resolution=resolution, resolution_note=note.strip(),
-                                     resolved_by=actor, resolved_at=utcnow())
-                   .where(NikDispute.id == dispute.id, NikDispute.status == "open").execute())
-        if not decided:
-            raise DomainError(NOT_OPEN)
         audit.record(actor, f"nik_dispute.{resolution}", dispute, fields=["status", "resolution", "resolution_note"],
                      ip=ip)
         if released and online.account_id:

@@ -37,6 +37,11 @@ NEXT_STEPS = {
     status.REJECTED: _l("If you think this is a mistake, visit the manpower office where you registered, with "
                         "your e-KTP."),
 }
+# A reason that needs other advice than its status's (an online applicant has no office where they registered).
+REASON_STEPS = {
+    "nik_dispute_lost": _l("The NIK has been taken off your application. If this NIK really is yours, visit a "
+                           "manpower office with your original e-KTP and family card (KK)."),
+}
 SMS_TEXT = _l("Prakerja %(reference)s: %(status)s.%(reason)s Check status: %(link)s")
 SMS_REASON = _l(" Reason: %(reason)s.")
 
@@ -55,7 +60,7 @@ def compose(to, reason, language="id"):
     with force_locale(language):
         label, why = str(status.label(to)), str(status.reason_label(reason))
         email = render_email(reference=REFERENCE, name=NAME, status_label=label, reason_label=why,
-                             next_step=str(NEXT_STEPS[to]), status_link=link,
+                             next_step=str(REASON_STEPS.get(reason, NEXT_STEPS[to])), status_link=link,
                              claim_link=external_url("tracking.claim") if to == status.CONFIRMED else None)
         sms = str(SMS_TEXT % {"reference": REFERENCE, "status": label, "link": link,
                               "reason": str(SMS_REASON % {"reason": why}) if why else ""})
