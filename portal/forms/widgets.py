@@ -18,7 +18,10 @@ def html_params(**kwargs):
         if value is True:
             params.append(key)
         elif value is not False:
-            params.append(f'{escape(key)}="{escape(value)}"')
+            value = str(escape(value))
+            if '"' in value:  # markup passed in as safe may still hold a quote, which would end the attribute
+                value = value.replace('"', "&quot;")
+            params.append(f'{escape(key)}="{value}"')
     return Markup(" ".join(params))
 
 
