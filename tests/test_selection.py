@@ -103,7 +103,7 @@ def test_priority_walkins_first_then_no_other_aid(ctx):
     selection.run(wave, notify=False)
     assert outcome(walkin, wave) == ("selected", None)
     assert sorted(outcome(a, wave)[0] for a in no_aid) == ["not_selected", "selected", "selected"]
-    assert all(outcome(a, wave) == ("not_selected", "quota_full") for a in other)
+    assert all(outcome(a, wave) == ("not_selected", "national_quota_full") for a in other)  # no province quotas
     tiers = {e.application_id: e.tier for e in WaveEntry.select()}
     assert tiers[walkin.id] == screening.TIER_WALKIN and tiers[other[0].id] == screening.TIER_OTHER
 
@@ -119,7 +119,12 @@ def test_quota_per_province(ctx):
         return sum(outcome(a, wave)[0] == "selected" for a in group)
 
     assert (chosen(jabar), chosen(jatim), chosen(papua)) == (3, 1, 1)
+    # Those left out are told which quota was full: their province's own, or the one the others share.
+    reasons = {group: {outcome(a, wave)[1] for a in people if outcome(a, wave)[0] == "not_selected"}
+               for group, people in (("own", jabar + jatim), ("shared", papua))}
+    assert reasons == {"own": {"quota_full"}, "shared": {"national_quota_full"}}
     assert selection.verify(wave) == []
+    assert draw.draw([draw.Candidate("PK-1", "91", 0, None, 0)], "benih", 0)["PK-1"].reason == "national_quota_full"
 
 
 def test_rerun_gives_the_same_outcomes_and_tells_each_person_once(ctx):

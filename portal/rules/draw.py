@@ -8,7 +8,8 @@ Anyone with the published seed and list can repeat it:
    those before it in this order) is ineligible with reason "kk_limit" (DESIGN.md 3).
 4. Seats: a province with its own quota is its own pool; every other province shares one national pool of
    the seats the province quotas leave. In each pool the first entries in the order are selected, up to its
-   seats; the rest are not selected, reason "quota_full". Rank is the position in the pool, from 1.
+   seats; the rest are not selected, reason "quota_full" (a province's own pool) or "national_quota_full" (the
+   shared one). Rank is the position in the pool, from 1.
 """
 
 import hashlib
@@ -17,6 +18,8 @@ from dataclasses import dataclass
 from portal.rules.screening import MAX_SELECTED_PER_KK
 
 NATIONAL = "*"
+# Why an eligible entry was not selected: its province's own quota, or the national pool, was full.
+FULL = {False: "quota_full", True: "national_quota_full"}
 
 
 def draw_key(seed, reference):
@@ -68,5 +71,5 @@ def draw(candidates, seed, quota, province_quotas=None):
         if rank <= pools[pool]:
             results[candidate.reference] = Result("selected", None, rank)
         else:
-            results[candidate.reference] = Result("not_selected", "quota_full", rank)
+            results[candidate.reference] = Result("not_selected", FULL[pool == NATIONAL], rank)
     return results

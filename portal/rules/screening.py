@@ -29,6 +29,8 @@ REASONS = {
     "nik_dispute": _l("Your NIK is in dispute and the programme office has not resolved it yet"),
     "letter_required": _l("After three waves without success you need an approved statement letter"),
     "quota_full": _l("Your province's quota was filled by the draw before your turn"),
+    "national_quota_full": _l("The places this wave shares among provinces without their own quota were filled by "
+                              "the draw before your turn"),
 }
 SCREEN_ORDER = ("not_joinable", "in_education", "excluded_job", "under_age", "selected_before", "kk_limit",
                 "nik_dispute", "letter_required")

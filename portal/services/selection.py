@@ -78,7 +78,8 @@ UPDATE wave_entry SET
     outcome = CASE WHEN r.final_reason IS NOT NULL THEN 'ineligible'
                    WHEN r.rn <= r.seats THEN 'selected' ELSE 'not_selected' END,
     reason = CASE WHEN r.final_reason IS NOT NULL THEN r.final_reason
-                  WHEN r.rn <= r.seats THEN NULL ELSE 'quota_full' END,
+                  WHEN r.rn <= r.seats THEN NULL WHEN r.pool = '*' THEN 'national_quota_full'
+                  ELSE 'quota_full' END,
     tier = r.tier,
     draw_key = r.draw_key,
     rank = CASE WHEN r.final_reason IS NULL THEN r.rn END
