@@ -46,11 +46,12 @@ def seed_demo_command():
     echo_demo_staff(DEMO_PASSWORD)
     seed_demo_closed_batch(office)
     seed_demo_walkins(office)
-    seed_demo_waves(password_hash)
-    click.echo("Waves: wave 1 closed with results, wave 2 open. Applicants (same password):")
+    # Rina's three earlier waves first: wave numbers follow time, and selection counts earlier waves by number.
+    seed_demo_letters(password_hash)
+    closed, open_ = seed_demo_waves(password_hash)
+    click.echo(f"Waves: wave {closed} closed with results, wave {open_} open. Applicants (same password):")
     for email, name, _nik, _kk, _aid, about in DEMO_WAVE_PEOPLE:
         click.echo(f"  applicant  {email:<20} {name:<16} {about}")
-    seed_demo_letters(password_hash)
     seed_demo_review()
     seed_demo_tracking(office)
     echo_demo_tracking()
@@ -152,22 +153,26 @@ def register_commands(app):
 DEMO_WAVE_PEOPLE = [
     # (email, full name, NIK, KK, aid, what their wave status shows)
     ("budi@contoh.id", "Budi Santoso", "3201011705950001", "3201010101950001", "pkh",
-     "not selected in wave 1 (quota full), can join wave 2"),
-    ("eko@contoh.id", "Eko Prasetyo", "3273021208930002", "3273020101930002", "none", "selected in wave 1"),
+     "not selected in the closed wave (quota full), can join the open one"),
+    ("eko@contoh.id", "Eko Prasetyo", "3273021208930002", "3273020101930002", "none", "selected in the closed wave"),
     ("fajar@contoh.id", "Fajar Nugroho", "3578030309970003", "3578030101970003", "pkh",
-     "joined wave 2, waiting for it to close"),
+     "joined the open wave, waiting for it to close"),
 ]
 
 
 def seed_demo_waves(password_hash):
-    """Wave 1 closed with its results and wave 2 open now, and applicants in every wave status (once)."""
+    """A wave closed with its results told and one open now, after Rina's, and applicants in every wave status
+    (once); returns the two wave numbers."""
     from datetime import timedelta
+
+    from peewee import fn
 
     from portal.models import Address, Application, Wave
     from portal.services import selection, waves
 
-    if Wave.get_or_none(Wave.number == 1):
-        return
+    last = Wave.select(fn.MAX(Wave.number)).scalar() or 0
+    if Wave.select().where(Wave.closes_at > utcnow()).exists():  # seeded before
+        return last - 1, last
     now = utcnow()
     people = {}
     for n, (email, name, nik, kk, aid, _about) in enumerate(DEMO_WAVE_PEOPLE):
@@ -183,14 +188,33 @@ def seed_demo_waves(password_hash):
             kk_number=f"{province}0101{n + 10:010d}", full_name=f"Peserta Contoh {n + 1}",
             not_in_education=not in_education, not_excluded=True, aid="none" if n % 3 == 0 else "pkh",
             submitted_at=now)
-        Address.create(application=application, kind="ktp", region_code=f"{province}.01.01.2001", street="Jl. Contoh")
+        Address.create(application=application, kind="ktp", region_code=_demo_village(province), street="Jl. Contoh")
         crowd.append(application)
-    first = waves.create(None, 1, now - timedelta(days=10), now - timedelta(days=3), 15, {"32": 2})
+    first = waves.create(None, last + 1, now - timedelta(days=10), now - timedelta(days=3), 15, {"32": 2})
     for application in [people["budi@contoh.id"], people["eko@contoh.id"], *crowd]:
         waves.enter(first, application, now=now - timedelta(days=5))
     selection.run(first, notify=False)
-    second = waves.create(None, 2, now - timedelta(hours=1), now + timedelta(days=7), 20)
+    _demo_told(first, now - timedelta(days=2))
+    second = waves.create(None, last + 2, now - timedelta(hours=1), now + timedelta(days=7), 20)
     waves.enter(second, people["fajar@contoh.id"], now=now)
+    return last + 1, last + 2
+
+
+def _demo_village(prefix):
+    """The first real village whose Kemendagri code starts with `prefix` (a province or a district), so demo
+    addresses read as places; a made-up code only where the village table is empty."""
+    from portal.models import Village
+
+    found = Village.select(Village.code).where(Village.code.startswith(prefix + ".")).order_by(Village.code).first()
+    return found.code if found else prefix + {2: ".01.01.2001", 8: ".2001"}[len(prefix)]
+
+
+def _demo_told(wave, moment):
+    """A demo wave's results as told in the past (the demo sends no messages for them)."""
+    from portal.models import Wave, WaveEntry
+
+    WaveEntry.update(notified_at=moment).where(WaveEntry.wave == wave.id).execute()
+    Wave.update(results_sent_at=moment).where(Wave.id == wave.id).execute()
 
 
 def _demo_sent(account, name, nik, kk, aid, reference):
@@ -208,7 +232,7 @@ def _demo_sent(account, name, nik, kk, aid, reference):
         education="sma", employment="job_seeker", not_in_education=True, not_excluded=True, aid=aid,
         training_field="digital", submitted_at=utcnow(),
     ).where(Application.id == application.id).execute()
-    region = f"{nik[0:2]}.{nik[2:4]}.{nik[4:6]}.2001"
+    region = _demo_village(f"{nik[0:2]}.{nik[2:4]}.{nik[4:6]}")
     Address.insert(application=application.id, kind="ktp", region_code=region, street="Jl. Melati 5").on_conflict_ignore().execute()
     return Application.get_by_id(application.id)
 
@@ -253,10 +277,9 @@ DEMO_LETTER_PERSON = ("rina@contoh.id", "Rina Marlina", "3201014507950004", "320
 def seed_demo_letters(password_hash):
     """Rina, not selected in three closed waves, with her statement letter pending in the PMO's queue (once).
 
-    Her three waves are made here, a month apart in 2025, numbered after the waves already seeded (wave numbers
-    are unique and the wave seed takes 1 and 2).
+    Her three waves are made here, a month apart ending two months ago, before the demo's other waves.
     """
-    from datetime import datetime, timedelta
+    from datetime import timedelta
 
     from peewee import fn
 
@@ -275,10 +298,11 @@ def seed_demo_letters(password_hash):
                        rt="002", rw="005")
         first = (Wave.select(fn.MAX(Wave.number)).scalar() or 0) + 1
         for n in range(3):
-            opens = datetime(2025, 3, 1) + timedelta(days=30 * n)
+            opens = utcnow() - timedelta(days=120 - 30 * n)
             wave = waves.create(None, first + n, opens, opens + timedelta(days=7), 0)
             waves.enter(wave, application, now=opens + timedelta(hours=1))
             selection.run(wave, notify=False)
+            _demo_told(wave, opens + timedelta(days=8))
         letters.save_letter(application, _demo_letter_photo(name, nik, reference))
     # Also for a database seeded before her photos and number were: every `make run` seeds again.
     _demo_photos_and_phone(Application.get(Application.nik == nik), nik)

@@ -118,6 +118,9 @@ def test_seed_demo_has_an_open_wave_a_closed_one_with_results_and_every_status(a
         assert status("budi@contoh.id") == ("can_join", "quota_full")
         assert status("eko@contoh.id") == ("selected", None)
         assert status("fajar@contoh.id") == ("waiting", None)
-        first = Wave.get(Wave.number == 1)
-        assert first.seed and WaveEntry.select().where(WaveEntry.wave == first, WaveEntry.outcome == "ineligible").count()
-    assert runner.invoke(args=["wave", "draw", "--verify", "1"]).exit_code == 0
+        # Rina's three waves come first (portal/cli.py), so the closed wave with results is wave 4.
+        first = Wave.get(Wave.number == 4)
+        assert first.seed and first.results_sent_at and Wave.get(Wave.number == 5).closes_at > utcnow()
+        assert WaveEntry.select().where(WaveEntry.wave == first, WaveEntry.outcome == "ineligible").count()
+        assert [w.number for w in Wave.select().order_by(Wave.opens_at)] == [1, 2, 3, 4, 5]  # numbers follow time
+    assert runner.invoke(args=["wave", "draw", "--verify", "4"]).exit_code == 0
