@@ -2,6 +2,7 @@
 exports; each page with and without htmx."""
 
 import io
+import re
 from datetime import timedelta
 
 import pytest
@@ -199,3 +200,18 @@ def test_wave_pages_count_applicants_not_notes(app, client, make_staff, staff_lo
     for path in ("/pmo/gelombang", "/pmo/gelombang/5"):
         html = client.get(path).get_data(as_text=True)
         assert "Pendaftar" in html and "Catatan" not in html
+
+
+def test_closing_needs_the_check_pages_token(app, pmo):
+    with app.app_context():
+        wave = open_wave(number=6, closes=timedelta(days=2))
+        closes_at = wave.closes_at
+    app.config["WTF_CSRF_ENABLED"] = True
+    pmo.post("/pmo/gelombang/6/tutup")  # a forged post from elsewhere, without the token
+    with app.app_context():
+        assert Wave.get_by_id(wave.id).closes_at == closes_at
+    page = pmo.get("/pmo/gelombang/6/tutup").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    pmo.post("/pmo/gelombang/6/tutup", data={"csrf_token": token})
+    with app.app_context():
+        assert Wave.get_by_id(wave.id).closes_at < closes_at
