@@ -90,7 +90,8 @@ def test_the_pmo_creates_closes_and_selects_a_wave(journeys, javascript, app, ma
     j.check("closed")
     page.locator("main a[href='/pmo/gelombang/1/seleksi/konfirmasi']").click()
     j.arrive("/pmo/gelombang/1/seleksi/konfirmasi")
-    expect(page.locator("main")).to_contain_text(translated(app, "Run the selection of wave %(number)d?") % {"number": 1})
+    question = translated(app, "Run the selection of wave %(number)d?") % {"number": 1}
+    expect(page.locator("main")).to_contain_text(question)
     j.check("select-wave")
     # The walk-in left out at closing goes in before the draw, and the check page comes back without the warning.
     j.submit(page.locator("form[action$='/pendaftar-langsung'] button"), "/pmo/gelombang/1/seleksi/konfirmasi")
