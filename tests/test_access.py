@@ -142,6 +142,7 @@ RULES = {
     "pmo.wave_close": frozenset({"pmo"}),
     "pmo.wave_walkins": frozenset({"pmo"}),
     "pmo.wave_select": frozenset({"pmo"}),
+    "pmo.wave_select_confirm": frozenset({"pmo"}),
     "pmo.wave_selection": frozenset({"pmo"}),
     "pmo.wave_results": frozenset({"pmo"}),
     "pmo.wave_export": frozenset({"pmo"}),
@@ -182,7 +183,7 @@ SAMPLES = {
        for page in ("detail", "edit", "receipt", "statement", "signed", "withdraw", "phone")},
     "desk.dispute_receipt": lambda world: {"dispute_id": world["dispute_id"]},
     **{f"pmo.wave_{name}": lambda world: {"number": world["wave"]}
-       for name in ("detail", "close", "walkins", "select", "selection", "results")},
+       for name in ("detail", "close", "walkins", "select", "select_confirm", "selection", "results")},
     "pmo.wave_export": lambda world: {"number": world["wave"], "kind": "csv"},
 }
 

@@ -332,6 +332,22 @@ def selection_running(given):
     return then
 
 
+def wave_to_select(given):
+    """A `given` followed by wave 4, closed and not yet selected, with a confirmed walk-in not entered in it."""
+
+    def then(client, email, make_account, sms):
+        from portal.models import Wave
+        from wave_support import make_application, past_wave
+
+        given(client, email, make_account, sms)
+        with client.application.app_context():
+            if not Wave.get_or_none(Wave.number == 4):
+                past_wave(4, quota=2, province_quotas={"32": 1}, entries=[make_application()])
+                make_application(channel="walkin", status="confirmed")
+
+    return then
+
+
 def pmo_with(records=5):
     """A `given` for the PMO's pages: a batch of `records` ratified walk-ins (the first two with warnings), a NIK
     dispute over an online draft, and a PMO user signed in; paths may name "{batch}", "{record}", "{dispute}"."""
@@ -518,6 +534,9 @@ PAGES = [
     Page("pmo: new wave, errors", "/pmo/gelombang/baru", method="POST", form={"number": "x"},
          given=staff_signed_in("pmo")),
     Page("pmo: wave, 38 provinces", "/pmo/gelombang/1", given=with_wave(staff_signed_in("pmo"), closed=True)),
+    Page("pmo: close a wave?", "/pmo/gelombang/2/tutup", given=with_wave(staff_signed_in("pmo"), closed=True)),
+    Page("pmo: run the selection?", "/pmo/gelombang/4/seleksi/konfirmasi",
+         given=wave_to_select(staff_signed_in("pmo"))),
     Page("pmo: wave results", "/pmo/gelombang/1/hasil", given=with_wave(staff_signed_in("pmo"), closed=True)),
     Page("pmo: selection running", "/pmo/gelombang/3/seleksi", given=selection_running(staff_signed_in("pmo"))),
     Page("pmo: wave, selection running", "/pmo/gelombang/3", given=selection_running(staff_signed_in("pmo"))),

@@ -2,13 +2,14 @@
 exports; each page with and without htmx."""
 
 import io
+import re
 from datetime import timedelta
 
 import pytest
 
 from portal.models import AuditEntry, Wave, WaveEntry, WaveQuota, utcnow
 from portal.services import waves
-from wave_support import make_application, open_wave
+from wave_support import make_application, open_wave, past_wave
 
 
 def test_create_a_wave_with_province_quotas(app, pmo):
@@ -55,6 +56,7 @@ def test_live_counts_close_select_results_and_exports(app, pmo):
     assert pmo.post("/pmo/gelombang/5/tutup").status_code == 303
     html = pmo.get("/pmo/gelombang/5").get_data(as_text=True)
     assert "Run the selection" in html
+    assert "Run the selection of wave 5?" in pmo.get("/pmo/gelombang/5/seleksi/konfirmasi").get_data(as_text=True)
     response = pmo.post("/pmo/gelombang/5/seleksi")  # queued, and run at once in the tests' immediate mode
     assert response.headers["Location"].endswith("/pmo/gelombang/5/seleksi")
     assert pmo.get("/pmo/gelombang/5/seleksi").headers["Location"].endswith("/pmo/gelombang/5/hasil")
@@ -94,10 +96,91 @@ def test_confirmed_walkins_are_entered_in_one_action(app, pmo):
     assert "0 confirmed walk-in candidates" in pmo.get("/pmo/gelombang/2").get_data(as_text=True)
 
 
-@pytest.mark.parametrize("path", ["/pmo/gelombang", "/pmo/gelombang/baru", "/pmo/gelombang/1"])
+def test_closing_early_asks_first_and_counts_what_it_leaves(app, pmo):
+    with app.app_context():
+        wave = open_wave(number=3, closes=timedelta(days=2))
+        for province in ("32", "35"):
+            waves.join(make_application(province=province))
+        for _ in range(3):
+            make_application(channel="walkin", status="confirmed")
+        closes_at = wave.closes_at
+    detail = pmo.get("/pmo/gelombang/3").get_data(as_text=True)
+    assert 'href="/pmo/gelombang/3/tutup"' in detail and 'action="/pmo/gelombang/3/tutup"' not in detail
+    for headers, whole in (({}, True), ({"HX-Request": "true"}, False)):
+        page = pmo.get("/pmo/gelombang/3/tutup", headers=headers).get_data(as_text=True)
+        assert ("<html" in page) is whole
+        assert "Close wave 3 now?" in page and "is due to close at" in page and "cannot join it any more" in page
+        assert "2 applicants have joined so far" in page
+        assert "3 confirmed walk-in candidates are not in this wave yet" in page
+        assert 'href="/pmo/gelombang/3"' in page  # the way back without closing
+    with app.app_context():
+        assert Wave.get_by_id(wave.id).closes_at == closes_at  # looking at the question closes nothing
+    response = pmo.post("/pmo/gelombang/3/tutup")
+    assert response.status_code == 303 and response.headers["Location"].endswith("/pmo/gelombang/3")
+    with app.app_context():
+        assert Wave.get_by_id(wave.id).closes_at < closes_at
+        assert AuditEntry.select().where(AuditEntry.action == "wave.closed").count() == 1
+    again = pmo.get("/pmo/gelombang/3/tutup")
+    assert again.status_code == 303 and again.headers["Location"].endswith("/pmo/gelombang/3")
+    assert "not open, so it cannot be closed" in pmo.get("/pmo/gelombang/3").get_data(as_text=True)
+
+
+def test_walkins_left_out_at_close_are_entered_before_the_draw_and_come_first(app, pmo):
+    with app.app_context():
+        open_wave(number=4, quota=3, closes=timedelta(days=2))
+        online = [make_application(province="32") for _ in range(3)]
+        for application in online:
+            waves.join(application)
+        walkins = [make_application(channel="walkin", status="confirmed", province="35") for _ in range(2)]
+    pmo.post("/pmo/gelombang/4/tutup")
+    detail = pmo.get("/pmo/gelombang/4").get_data(as_text=True)
+    assert "2 confirmed walk-in candidates are not in this wave yet" in detail
+    assert "Enter them before you run the selection" in detail
+    assert 'href="/pmo/gelombang/4/seleksi/konfirmasi"' in detail and 'action="/pmo/gelombang/4/seleksi"' not in detail
+    for headers, whole in (({}, True), ({"HX-Request": "true"}, False)):
+        page = pmo.get("/pmo/gelombang/4/seleksi/konfirmasi", headers=headers).get_data(as_text=True)
+        assert ("<html" in page) is whole
+        assert "Run the selection of wave 4?" in page and "by email and SMS as soon as the selection finishes" in page
+        assert "cannot be run again" in page and ">3</dd>" in page  # 3 entries, quota 3
+        assert "2 confirmed walk-in candidates are not in this wave" in page and "left out of this draw" in page
+    with app.app_context():
+        assert WaveEntry.select().where(WaveEntry.outcome.is_null(False)).count() == 0  # nothing run by looking
+    response = pmo.post("/pmo/gelombang/4/pendaftar-langsung", data={"then": "select"})
+    assert response.headers["Location"].endswith("/pmo/gelombang/4/seleksi/konfirmasi")
+    page = pmo.get("/pmo/gelombang/4/seleksi/konfirmasi").get_data(as_text=True)
+    assert "2 confirmed walk-in candidates entered into wave 4" in page and "left out of this draw" not in page
+    assert ">5</dd>" in page
+    assert pmo.post("/pmo/gelombang/4/seleksi").headers["Location"].endswith("/pmo/gelombang/4/seleksi")
+    with app.app_context():
+        chosen = {e.application_id for e in WaveEntry.select().where(WaveEntry.outcome == "selected")}
+        assert {a.id for a in walkins} <= chosen and len(chosen) == 3  # walk-ins first (Permenaker 17/2020)
+        assert AuditEntry.select().where(AuditEntry.action == "wave.entered").count() == 2
+        late = make_application(channel="walkin", status="confirmed")
+    assert "left out" not in pmo.get("/pmo/gelombang/4").get_data(as_text=True)
+    assert "Enter them into this wave" not in pmo.get("/pmo/gelombang/4").get_data(as_text=True)
+    refused = pmo.post("/pmo/gelombang/4/pendaftar-langsung", follow_redirects=True).get_data(as_text=True)
+    assert "Enter the candidates into the next wave" in refused
+    assert pmo.get("/pmo/gelombang/4/seleksi/konfirmasi").headers["Location"].endswith("/pmo/gelombang/4")
+    with app.app_context():
+        assert not WaveEntry.select().where(WaveEntry.application == late.id).exists()
+
+
+def test_the_selection_check_is_in_indonesian(app, client, make_staff, staff_login):
+    make_staff("pmo")
+    staff_login(client, "pmo@kantor.id")
+    with app.app_context():
+        past_wave(2, entries=[make_application()])
+        make_application(channel="walkin", status="confirmed")
+    page = client.get("/pmo/gelombang/2/seleksi/konfirmasi").get_data(as_text=True)
+    assert "Jalankan seleksi gelombang 2?" in page and "email dan SMS" in page and "Permenaker 17/2020" in page
+
+
+@pytest.mark.parametrize("path", ["/pmo/gelombang", "/pmo/gelombang/baru", "/pmo/gelombang/1",
+                                  "/pmo/gelombang/1/tutup", "/pmo/gelombang/2/seleksi/konfirmasi"])
 def test_pmo_pages_with_and_without_htmx(app, pmo, path):
     with app.app_context():
         open_wave(number=1)
+        past_wave(2, entries=[make_application()])
     full = pmo.get(path)
     partial = pmo.get(path, headers={"HX-Request": "true"})
     assert full.status_code == partial.status_code == 200
@@ -117,3 +200,18 @@ def test_wave_pages_count_applicants_not_notes(app, client, make_staff, staff_lo
     for path in ("/pmo/gelombang", "/pmo/gelombang/5"):
         html = client.get(path).get_data(as_text=True)
         assert "Pendaftar" in html and "Catatan" not in html
+
+
+def test_closing_needs_the_check_pages_token(app, pmo):
+    with app.app_context():
+        wave = open_wave(number=6, closes=timedelta(days=2))
+        closes_at = wave.closes_at
+    app.config["WTF_CSRF_ENABLED"] = True
+    pmo.post("/pmo/gelombang/6/tutup")  # a forged post from elsewhere, without the token
+    with app.app_context():
+        assert Wave.get_by_id(wave.id).closes_at == closes_at
+    page = pmo.get("/pmo/gelombang/6/tutup").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    pmo.post("/pmo/gelombang/6/tutup", data={"csrf_token": token})
+    with app.app_context():
+        assert Wave.get_by_id(wave.id).closes_at < closes_at

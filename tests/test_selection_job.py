@@ -193,3 +193,32 @@ def test_a_real_consumer_runs_the_job_and_sends_the_results(app, app_config, pmo
         consumer.stop()
     assert stored(app, wave)[1] == {"selected", "not_selected"} and "Traceback" not in consumer.log()
     assert pmo.get("/pmo/gelombang/5/seleksi").headers["Location"].endswith("/pmo/gelombang/5/hasil")
+
+
+def test_walkins_wait_for_the_next_wave_once_the_selection_is_asked_for(app, pmo, wave, tmp_path):
+    with app.app_context():
+        walkin = make_application(channel="walkin", status="confirmed")
+    assert "Enter them into this wave" in pmo.get("/pmo/gelombang/5").get_data(as_text=True)  # closed, not run
+    with queue_in(sqlite_queue(tmp_path / "huey.db")) as queue:
+        pmo.post("/pmo/gelombang/5/seleksi")
+        page = pmo.get("/pmo/gelombang/5").get_data(as_text=True)
+        assert "Enter them into this wave" not in page
+        refused = pmo.post("/pmo/gelombang/5/pendaftar-langsung", follow_redirects=True).get_data(as_text=True)
+        assert "has been run or is running" in refused
+        assert pmo.get("/pmo/gelombang/5/seleksi/konfirmasi").headers["Location"].endswith("/pmo/gelombang/5")
+        with app.app_context():
+            queue.execute(queue.dequeue())  # the selection runs without the walk-in
+            assert not WaveEntry.select().where(WaveEntry.application == walkin.id).exists()
+    assert actions(app, "wave.entered") == 0
+
+
+def test_a_failed_selection_still_takes_walkins_before_it_is_run_again(app, pmo, wave):
+    with app.app_context():
+        Wave.update(selection_failed_at=utcnow()).where(Wave.id == wave.id).execute()
+        walkin = make_application(channel="walkin", status="confirmed")
+    page = pmo.get("/pmo/gelombang/5/seleksi/konfirmasi").get_data(as_text=True)
+    assert "1 confirmed walk-in candidate is not in this wave" in page
+    pmo.post("/pmo/gelombang/5/pendaftar-langsung", data={"then": "select"})
+    pmo.post("/pmo/gelombang/5/seleksi")
+    with app.app_context():
+        assert WaveEntry.get(WaveEntry.application == walkin.id).outcome == "selected"

@@ -63,6 +63,12 @@ def wave_new():
     return render_page("pmo/wave_new.html", form=form)
 
 
+def _can_enter_walkins(wave, progress):
+    """Whether the wave still takes walk-ins: its selection not run nor asked for (services.waves.enter_walkins)."""
+    return not wave.selected_at and not wave.results_sent_at and progress not in (selection_jobs.QUEUED,
+                                                                                  selection_jobs.STARTED)
+
+
 @bp.route("/gelombang/<int:number>")
 def wave_detail(number):
     """A wave: state, live entries per province against their quotas, and the actions its state allows."""
@@ -70,23 +76,31 @@ def wave_detail(number):
     counts, quotas = waves.province_counts(wave), waves.quotas_of(wave)
     provinces = [(code, name, counts.get(code, 0), quotas.get(code)) for code, name in regions.options()
                  if code in counts or code in quotas]
+    progress = selection_jobs.progress(wave)
     return render_page("pmo/wave_detail.html", wave=wave, state=rules.wave_state(wave, utcnow()),
                        provinces=provinces, total=sum(counts.values()), form=Form(),
                        walkins=waves.waiting_walkins(wave), state_labels=rules.STATE_LABELS,
-                       progress=selection_jobs.progress(wave), told=selection_jobs.told(wave))
+                       can_enter=_can_enter_walkins(wave, progress), progress=progress,
+                       told=selection_jobs.told(wave))
 
 
-@bp.route("/gelombang/<int:number>/tutup", methods=["POST"])
+@bp.route("/gelombang/<int:number>/tutup", methods=["GET", "POST"])
 def wave_close(number):
-    """Close an open wave now."""
+    """Close an open wave now, after a page that says what closing early does."""
     wave = _wave(number)
-    if Form().validate_on_submit():
+    if rules.wave_state(wave, utcnow()) != "open":
+        flash(_("This wave is not open, so it cannot be closed."), "error")
+        return see_other(url_for(".wave_detail", number=number))
+    form = Form()
+    if form.validate_on_submit():
         try:
             waves.close(wave, _actor(), ip=request.remote_addr)
             flash(_("Wave %(number)d is closed. You can run the selection now.", number=number), "success")
         except DomainError as error:
             flash(error.message, "error")
-    return see_other(url_for(".wave_detail", number=number))
+        return see_other(url_for(".wave_detail", number=number))
+    return render_page("pmo/wave_close.html", wave=wave, form=form, total=sum(waves.province_counts(wave).values()),
+                       walkins=waves.waiting_walkins(wave))
 
 
 @bp.route("/gelombang/<int:number>/pendaftar-langsung", methods=["POST"])
@@ -100,7 +114,23 @@ def wave_walkins(number):
                     number=number), "success")
         except DomainError as error:
             flash(error.message, "error")
+        else:
+            if request.form.get("then") == "select":  # back to the selection's check page, not an open redirect
+                return see_other(url_for(".wave_select_confirm", number=number))
     return see_other(url_for(".wave_detail", number=number))
+
+
+@bp.route("/gelombang/<int:number>/seleksi/konfirmasi")
+def wave_select_confirm(number):
+    """Before the draw: entries, quota, walk-ins still waiting, and that results go out at once, for good."""
+    wave = _wave(number)
+    progress = selection_jobs.progress(wave)
+    if (rules.wave_state(wave, utcnow()) not in ("closed", "selected") or selection_jobs.told(wave)
+            or progress in (selection_jobs.QUEUED, selection_jobs.STARTED)):
+        return see_other(url_for(".wave_detail", number=number))
+    return render_page("pmo/wave_select_confirm.html", wave=wave, form=Form(),
+                       total=sum(waves.province_counts(wave).values()), quotas=sum(waves.quotas_of(wave).values()),
+                       walkins=waves.waiting_walkins(wave) if _can_enter_walkins(wave, progress) else 0)
 
 
 @bp.route("/gelombang/<int:number>/seleksi", methods=["POST"])

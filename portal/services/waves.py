@@ -220,13 +220,23 @@ def default_times(now=None):
     return opens, opens + timedelta(days=7)
 
 
+SELECTION_STARTED = _l("The selection of this wave has been run or is running, so no one can be entered into it "
+                       "now. Enter the candidates into the next wave.")
+
+
+def _walkins_allowed(now):
+    """Where confirmed walk-ins may still be entered: until the wave's selection is asked for, even after it
+    closes, so a PMO who closed early does not leave them out of the draw."""
+    from portal.services.selection_jobs import LOST_AFTER  # selection_jobs imports selection, which imports us
+
+    return (Wave.selected_at.is_null() & Wave.results_sent_at.is_null()
+            & (Wave.selection_requested_at.is_null() | (Wave.selection_requested_at < now - LOST_AFTER)))
+
+
 def enter_walkins(wave, actor, now=None, ip=None):
-    """Enter every confirmed walk-in candidate not yet selected into a wave that has not closed (Permenaker
-    17/2020: they have priority in the next wave), in one INSERT ... SELECT; returns how many were entered."""
+    """Enter every confirmed walk-in candidate not yet selected into a wave whose selection has not been asked
+    for (Permenaker 17/2020: they have priority in the next wave), in one INSERT ... SELECT; returns how many."""
     now = now or utcnow()
-    wave = Wave.get_by_id(wave.id)
-    if now >= wave.closes_at or wave.selected_at:
-        raise DomainError(_l("This wave has closed; enter the candidates into the next wave."))
     selected = WaveEntry.select(WaveEntry.id).where(WaveEntry.application == Application.id,
                                                     WaveEntry.outcome == rules.OUTCOME_SELECTED)
     source = (Application.select(Value(wave.id), Application.id, fn.SUBSTR(Address.region_code, 1, 2), Value(now),
@@ -236,6 +246,9 @@ def enter_walkins(wave, actor, now=None, ip=None):
                      fn.LENGTH(Address.region_code) >= 2, ~fn.EXISTS(selected)))
     fields = [WaveEntry.wave, WaveEntry.application, WaveEntry.province, WaveEntry.joined_at, WaveEntry.entered_by]
     with db.atomic():
+        # A no-op write on the wave row locks it: a selection asked for at this moment waits for these entries.
+        if not Wave.update(number=Wave.number).where(Wave.id == wave.id, _walkins_allowed(now)).execute():
+            raise DomainError(SELECTION_STARTED)
         WaveEntry.insert_from(source, fields).on_conflict_ignore().execute()
         ids = [e.id for e in WaveEntry.select(WaveEntry.id).where(WaveEntry.wave == wave.id,
                                                                  WaveEntry.entered_by == actor.id,
