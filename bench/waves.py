@@ -90,9 +90,10 @@ def generate(count, offset=0, with_accounts=False):
     account = "NULL"
     if with_accounts:
         db.execute_sql(
-            "INSERT INTO account (email, full_name, password_hash, role, created_at, email_verified_at) "
+            "INSERT INTO account (email, full_name, password_hash, role, created_at, email_verified_at, language) "
             "SELECT 'pelamar' || (k + %s) || '@contoh.id', 'Pelamar ' || k, 'x', 'applicant', "
-            "now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC' FROM generate_series(0, %s - 1) AS k", (offset, count))
+            "now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC', 'id' FROM generate_series(0, %s - 1) AS k",
+            (offset, count))
         account = f"(SELECT id FROM account WHERE email = 'pelamar' || (k + {int(offset)}) || '@contoh.id')"
     db.execute_sql(GENERATE_SQL.replace("{account}", account), (offset, codes, count))
     db.execute_sql(
