@@ -83,6 +83,7 @@ def test_live_counts_close_select_results_and_exports(app, pmo):
     csv = pmo.get("/pmo/gelombang/5/hasil.csv")
     text = csv.get_data(as_text=True)
     assert csv.headers["Content-Disposition"].endswith('gelombang-5-hasil.csv"')
+    assert csv.headers["Content-Type"] == "text/csv; charset=utf-8"
     assert f"seed={seed}" in text and "sha256=" in text and "reference,province,tier" in text
     assert text.count("PK-") == 5
     xlsx = pmo.get("/pmo/gelombang/5/hasil.xlsx")
