@@ -52,7 +52,7 @@ def xlsx_response(filename, sheets):
 
 
 def _download(data, filename, mimetype):
-    response = Response(data, mimetype=mimetype)
+    response = Response(data, content_type=mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.headers["Cache-Control"] = "no-store"
     return response

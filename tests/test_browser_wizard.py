@@ -305,9 +305,9 @@ def test_the_whole_wizard_across_two_devices(journeys, javascript, app, make_acc
     open_section(k, "/pendaftaran/periksa", "/pendaftaran/periksa")
     expect(main).to_contain_text("Bogor")
     k.check("check")
-    # Each Change link is named by its row for screen readers: "Ubah tempat lahir".
+    # Each Change link is named by its row, as the row writes it, for screen readers: "Ubah Tempat lahir".
     change = page.get_by_role(
-        "link", name=f"{translated(app, 'Change')} {translated(app, 'Place of birth').lower()}", exact=True)
+        "link", name=f"{translated(app, 'Change')} {translated(app, 'Place of birth')}", exact=True)
     expect(change).to_have_attribute("href", "/pendaftaran/data-diri/nama?dari=periksa")
     change.click()
     k.arrive("/pendaftaran/data-diri/nama")

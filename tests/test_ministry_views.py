@@ -125,7 +125,7 @@ def test_ratify_is_refused_until_every_record_is_decided_then_respects_the_quota
     assert "KEP.12/LATTAS/XI/2026" in page and first.nik in page and third.nik not in page
     csv = reviewer.get(decree_url + "/daftar.csv")
     lines = csv.get_data(as_text=True).splitlines()
-    assert csv.mimetype == "text/csv" and len(lines) == 5 and lines[1].startswith("# manifest records=2 sha256=")
+    assert csv.headers["Content-Type"] == "text/csv; charset=utf-8" and len(lines) == 5 and lines[1].startswith("# manifest records=2 sha256=")
     xlsx = reviewer.get(decree_url + "/daftar.xlsx")
     assert xlsx.data[:2] == b"PK" and "attachment" in xlsx.headers["Content-Disposition"]
     with app.app_context():

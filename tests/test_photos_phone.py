@@ -163,11 +163,15 @@ def test_a_wrong_code_says_how_many_tries_are_left_and_five_kill_it(applicant, a
 def test_pasting_the_whole_sms_works(applicant, app, sms):
     applicant.post("/pendaftaran/nomor-hp", data={"phone": PHONE})
     [text] = sms.texts_to(PHONE_E164)
+    page = applicant.get("/pendaftaran/nomor-hp/kode").get_data(as_text=True)
+    maxlength = int(re.search(r'<input[^>]*id="code"[^>]*maxlength="(\d+)"', page).group(1))
+    assert maxlength >= len(text)  # the browser must not cut the pasted SMS before its code
     assert applicant.post("/pendaftaran/nomor-hp/kode", data={"code": text}).status_code == 303
     assert application_of(app).verified_phone == PHONE_E164
 
 
-@pytest.mark.parametrize("typed, message", [("", "Enter the 6-digit code"), ("12345", "must be 6 digits"), ("12a456", "must be 6 digits")])
+@pytest.mark.parametrize("typed, message", [("", "Enter the 6-digit code"), ("12345", "must be 6 digits"), ("12a456", "must be 6 digits"),
+                                            ("x" * 200 + " 123456", "Paste only the SMS with the code")])
 def test_malformed_codes(applicant, sms, typed, message):
     applicant.post("/pendaftaran/nomor-hp", data={"phone": PHONE})
     page = applicant.post("/pendaftaran/nomor-hp/kode", data={"code": typed}).get_data(as_text=True)

@@ -2,6 +2,7 @@
 exports; each page with and without htmx."""
 
 import io
+import pathlib
 import re
 from datetime import timedelta
 
@@ -25,6 +26,19 @@ def test_create_a_wave_with_province_quotas(app, pmo):
         assert {q.province: q.quota for q in WaveQuota.select()} == {"32": 40, "91": 10}
         assert AuditEntry.select().where(AuditEntry.action == "wave.created").count() == 1
     assert "Wave 8" in pmo.get("/pmo/gelombang").get_data(as_text=True)
+
+
+def test_a_refused_wave_says_error_once_in_the_page_title(app, pmo):
+    html = pmo.post("/pmo/gelombang/baru", data={"number": "x"}).get_data(as_text=True)
+    title = re.search(r"<title>(.*?)</title>", html, re.S).group(1)
+    assert title.startswith("Error: Create a wave") and title.count("Error") == 1
+
+
+def test_no_page_adds_the_error_prefix_to_its_own_title():
+    """base.html adds it for every page with a form in error; a page adding it too would say it twice."""
+    for template in (pathlib.Path(__file__).parent.parent / "templates").rglob("*.html"):
+        for block in re.findall(r"{% block title %}(.*?){% endblock", template.read_text(), re.S):
+            assert '"Error"' not in block, template
 
 
 def test_overlapping_or_bad_waves_get_messages_next_to_the_fields(app, pmo):
@@ -70,6 +84,7 @@ def test_live_counts_close_select_results_and_exports(app, pmo):
     csv = pmo.get("/pmo/gelombang/5/hasil.csv")
     text = csv.get_data(as_text=True)
     assert csv.headers["Content-Disposition"].endswith('gelombang-5-hasil.csv"')
+    assert csv.headers["Content-Type"] == "text/csv; charset=utf-8"
     assert f"seed={seed}" in text and "sha256=" in text and "reference,province,tier" in text
     assert text.count("PK-") == 5
     xlsx = pmo.get("/pmo/gelombang/5/hasil.xlsx")

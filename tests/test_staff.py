@@ -313,3 +313,11 @@ def test_the_pmo_home_links_to_the_waves(client, make_staff, staff_login):
     staff_login(client, "pmo@kantor.id")
     home = client.get("/petugas/beranda").get_data(as_text=True)
     assert 'href="/pmo/gelombang"' in home and "Gelombang" in home
+
+
+def test_the_officer_home_lists_the_desk_and_promises_no_tools_to_come(client, make_staff, staff_login):
+    make_staff("officer")
+    staff_login(client, "officer@kantor.id")
+    home = client.get("/petugas/beranda").get_data(as_text=True)
+    assert 'href="/petugas/meja/"' in home and 'href="/petugas/meja/batch' in home
+    assert "akan muncul di sini" not in home and "appear here" not in home

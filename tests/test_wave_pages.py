@@ -124,3 +124,18 @@ def test_seed_demo_has_an_open_wave_a_closed_one_with_results_and_every_status(a
         assert WaveEntry.select().where(WaveEntry.wave == first, WaveEntry.outcome == "ineligible").count()
         assert [w.number for w in Wave.select().order_by(Wave.opens_at)] == [1, 2, 3, 4, 5]  # numbers follow time
     assert runner.invoke(args=["wave", "draw", "--verify", "4"]).exit_code == 0
+
+
+def test_the_sent_page_offers_the_open_wave_to_join_now(app, applicant, mine):
+    with app.app_context():
+        open_wave(number=2)
+    html = applicant.get("/pendaftaran/terkirim").get_data(as_text=True)
+    assert "Wave (gelombang) 2 is open until" in html and "you can join it now" in html
+    assert 'href="/pendaftaran/gelombang">Join wave 2</a>' in html
+    assert "When a new wave (gelombang) opens" not in html
+
+
+def test_the_sent_page_says_to_join_the_next_wave_when_none_is_open(app, applicant, mine):
+    html = applicant.get("/pendaftaran/terkirim").get_data(as_text=True)
+    assert "When a new wave (gelombang) opens, log in and join it" in html
+    assert "Join wave" not in html and "/pendaftaran/gelombang" not in html

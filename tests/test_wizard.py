@@ -190,6 +190,16 @@ def test_sections_are_completed_and_check_page_opens(applicant, sms):
         assert answer in page
 
 
+def test_change_links_name_the_field_as_its_label_is_written(applicant, sms):
+    """A screen reader says "Change NIK", not "change nik" read letter by letter or as a word."""
+    complete_sections(applicant, sms)
+    page = applicant.get("/pendaftaran/periksa").get_data(as_text=True)
+    hidden = re.findall(r'Change<span class="visually-hidden"> ([^<]+)</span>', page)
+    assert "NIK" in hidden and any("KK" in label for label in hidden) and any("KTP" in label for label in hidden)
+    keys = re.findall(r'<dt class="summary-list__key">([^<]+)</dt>', page)
+    assert set(hidden) <= set(keys)
+
+
 def test_change_links_return_to_the_check_page(applicant, app, sms):
     complete_sections(applicant, sms)
     page = applicant.get("/pendaftaran/periksa").get_data(as_text=True)

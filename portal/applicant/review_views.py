@@ -15,7 +15,7 @@ from portal.links import external_url
 from portal.models import db
 from portal.rendering import render_page
 from portal.rules.phone import mask
-from portal.services import applications
+from portal.services import applications, waves
 from portal.services.photos import photos_of
 from portal.sms import send_sms
 
@@ -53,7 +53,8 @@ def check():
 
 @bp.route("/terkirim")
 def submitted():
-    """The confirmation panel with the reference number."""
+    """The confirmation panel with the reference number, and the open wave to join if there is one."""
     if not g.application.is_submitted:
         return see_other(url_for(".task_list"))
-    return render_page("applicant/submitted.html", application=g.application)
+    return render_page("applicant/submitted.html", application=g.application,
+                       wave_status=waves.status_for(g.application))

@@ -3,6 +3,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from wtforms import StringField, ValidationError
+from wtforms.validators import Length
 
 from portal.forms.base import Form
 from portal.forms.fields import strip
@@ -26,12 +27,18 @@ class PhoneForm(Form):
             raise ValidationError(problem)
 
 
+# One SMS segment: room for the whole pasted SMS (code texts are about 100 characters), no more.
+SMS_MAX = 160
+
+
 class CodeForm(Form):
     code = StringField(
         _l("Code from the SMS"),
         description=_l("6 digits. You can paste the code, or the whole SMS"),
         filters=[strip],
-        render_kw={"inputmode": "numeric", "autocomplete": "one-time-code", "maxlength": "20", "spellcheck": "false"},
+        validators=[Length(max=SMS_MAX, message=_l("Paste only the SMS with the code, or type the 6 digits"))],
+        render_kw={"inputmode": "numeric", "autocomplete": "one-time-code", "maxlength": str(SMS_MAX),
+                   "spellcheck": "false"},
     )
 
 

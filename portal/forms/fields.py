@@ -126,22 +126,45 @@ def refuse_hidden(keep=""):
     return check
 
 
-def name_field(label, required, too_long, max_length=100, description=None, autocomplete="name"):
+def name_field(label, required, too_long, max_length=100, description=None, autocomplete="name", place=False):
     """A person's or place's name: trimmed, required, length-capped, letters in any script."""
     return StringField(
         label,
         description=description,
         filters=[strip],
-        validators=[DataRequired(required), Length(max=max_length, message=too_long), validate_name],
+        validators=[DataRequired(required), Length(max=max_length, message=too_long),
+                    validate_place if place else validate_name],
         render_kw={"autocomplete": autocomplete, "spellcheck": "false"},
     )
 
 
+# What KTP names hold besides letters: "Siti Nur'aini", "Abdul-Rahman", "Drs. H. Budi Santoso, S.Kom." (phones
+# often type the curly apostrophe).
+NAME_MARKS = " '\u2019-.,"
+
+
+def _name_letters(value, digits):
+    """Whether every character is a letter (any script, with its accents), a name mark, or an allowed digit."""
+    return all(ch.isalpha() or unicodedata.category(ch).startswith("M") or ch in NAME_MARKS
+               or (digits and ch in "0123456789") for ch in value)
+
+
 def validate_name(form, field):
-    """Names in any script; must contain a letter and no control characters."""
+    """A person's name: letters in any script, spaces, hyphens, apostrophes, full stops and commas."""
     value = field.data or ""
-    if any(unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co") for ch in value):
-        raise ValidationError(_l("%(label)s must only include letters, spaces, hyphens, apostrophes and full stops", label=field.label.text))
+    if not _name_letters(value, digits=False):
+        raise ValidationError(_l("%(label)s must only include letters, spaces, hyphens, apostrophes, full stops "
+                                 "and commas", label=field.label.text))
+    if not any(ch.isalpha() for ch in value):
+        raise ValidationError(_l("%(label)s must include letters", label=field.label.text))
+
+
+def validate_place(form, field):
+    """A place's name: as a person's, and numbers too (settlements such as "Sidomulyo SP 2")."""
+    value = field.data or ""
+    if not _name_letters(value, digits=True):
+        raise ValidationError(_l("%(label)s must only include letters, numbers, spaces, hyphens, apostrophes, "
+                                 "full stops and commas", label=field.label.text))
     if not any(ch.isalpha() for ch in value):
         raise ValidationError(_l("%(label)s must include letters", label=field.label.text))
 

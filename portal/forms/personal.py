@@ -27,6 +27,7 @@ class NameForm(Form):
         max_length=60,
         description=voiced(_l("The town or regency written on your KTP"), _l("The town or regency written on the KTP")),
         autocomplete="off",
+        place=True,
     )
 
 
