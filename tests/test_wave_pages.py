@@ -2,7 +2,7 @@
 
 import pytest
 
-from portal.models import Account, StatementLetter, Wave, WaveEntry, utcnow
+from portal.models import Account, Application, StatementLetter, Wave, WaveEntry, utcnow
 from portal.services import waves
 from wave_support import make_application, open_wave, past_wave
 
@@ -139,3 +139,12 @@ def test_the_sent_page_says_to_join_the_next_wave_when_none_is_open(app, applica
     html = applicant.get("/pendaftaran/terkirim").get_data(as_text=True)
     assert "When a new wave (gelombang) opens, log in and join it" in html
     assert "Join wave" not in html and "/pendaftaran/gelombang" not in html
+
+
+def test_only_an_unsent_application_is_told_it_can_stop_and_come_back(app, applicant):
+    come_back = "You can stop and come back later"
+    assert come_back in applicant.get("/pendaftaran/").get_data(as_text=True)  # a draft
+    with app.app_context():
+        Application.update(status="submitted", reference="PK-TEST-0001").where(
+            Application.account == Account.get(Account.email == "ani@contoh.id").id).execute()
+    assert come_back not in applicant.get("/pendaftaran/").get_data(as_text=True)  # sent: nothing left to do
