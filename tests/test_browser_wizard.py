@@ -281,6 +281,10 @@ def test_the_whole_wizard_across_two_devices(journeys, javascript, app, make_acc
     # Photos: the card, then the selfie; the second leads back to the task list.
     open_section(k, "/pendaftaran/foto", "/pendaftaran/foto")
     k.check("photos")
+    # Only a page whose script runs can shrink photos, so only such a page says they are small.
+    shrunk = page.get_by_text(translated(app, "Photos are made smaller on your phone before they are sent, about 80 "
+                                              "KB each."))
+    expect(shrunk).to_be_visible() if javascript else expect(shrunk).to_be_hidden()
     upload_photo(k, app, "ktp", photo_files["ktp"], "/pendaftaran/foto")
     expect(saved_tag(page, "ktp")).to_be_visible()
     expect(saved_tag(page, "selfie")).to_have_count(0)
