@@ -117,6 +117,16 @@ def test_region_lists_cascade_without_javascript(applicant, app):
         assert Address.get().region_code == "32.01.01.1001"  # the choice so far is saved
 
 
+def test_the_error_summary_lists_problems_in_the_order_of_the_page(applicant):
+    page = applicant.post("/pendaftaran/data-diri/alamat-ktp", data={
+        "province": "32", "regency": "32.01", "district": "32.01.01", "village": "32.01.01.1001",
+        "postal_code": "123", "street": "", "rt": "abcd", "rw": "12345"}).get_data(as_text=True)
+    summary = page[page.index('class="error-summary"'):page.index("</ul>", page.index('class="error-summary"'))]
+    linked = re.findall(r'href="#([\w-]+)"', summary)
+    on_page = sorted(linked, key=lambda name: page.index(f'id="{name}"'))
+    assert linked == on_page and linked == ["postal_code", "street", "rt", "rw"]
+
+
 def test_region_lists_cascade_with_htmx(applicant):
     response = applicant.post("/pendaftaran/data-diri/alamat-ktp", data={"action": "region", "province": "32"},
                               headers={"HX-Request": "true"})

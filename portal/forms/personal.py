@@ -38,6 +38,13 @@ class AddressForm(Form):
     regency = SelectField(_l("Regency or city"), validate_choice=False)
     district = SelectField(_l("District (kecamatan)"), validate_choice=False)
     village = SelectField(_l("Village (kelurahan or desa)"), validate_choice=False)
+    # In the order the pages show them (the error summary follows it): the postal code comes with the village.
+    postal_code = NumberField(
+        _l("Postal code"),
+        description=_l("Filled in from the village when we know it"),
+        validators=[Optional(), Regexp(r"^[0-9]{5}$", message=_l("Postal code must be 5 digits"))],
+        render_kw={"inputmode": "numeric", "maxlength": "5", "autocomplete": "postal-code"},
+    )
     street = StringField(
         _l("Street, house number or hamlet"),
         filters=[strip],
@@ -56,12 +63,6 @@ class AddressForm(Form):
         _l("RW"),
         validators=[Optional(), Regexp(r"^[0-9]{1,3}$", message=_l("RW must be a number of up to 3 digits, like 011"))],
         render_kw={"inputmode": "numeric", "maxlength": "3"},
-    )
-    postal_code = NumberField(
-        _l("Postal code"),
-        description=_l("Filled in from the village when we know it"),
-        validators=[Optional(), Regexp(r"^[0-9]{5}$", message=_l("Postal code must be 5 digits"))],
-        render_kw={"inputmode": "numeric", "maxlength": "5", "autocomplete": "postal-code"},
     )
 
     def fill_region_choices(self, region_changed=False):
