@@ -53,6 +53,16 @@ def datetime_utc(value):
     return f'{format_datetime(value.replace(tzinfo=timezone.utc), "d MMM yyyy HH:mm")} {zone_name()}'
 
 
+def address_line(address, postal_code=True):
+    """An address as one line, the way a KTP writes it: "Jl. Mawar 3, RT 003/RW 011, Pondok Rajeg, Cibinong,
+    Kabupaten Bogor, Jawa Barat 16914"; parts not given are left out."""
+    neighbourhood = "/".join(f"{name} {number.zfill(3)}" for name, number in (("RT", address.rt), ("RW", address.rw))
+                             if number)
+    parts = [address.street, neighbourhood, regions.describe(address.region_code)]
+    line = ", ".join(part for part in parts if part)
+    return f"{line} {address.postal_code}" if postal_code and address.postal_code else line
+
+
 def date_long(value):
     """A date as people write it: "5 Desember 1990"."""
     return format_date(value, "d MMMM yyyy") if value else ""
@@ -62,7 +72,8 @@ def init_app(app):
     """Jinja settings, and the filters and globals templates use."""
     env = app.jinja_env
     env.trim_blocks = env.lstrip_blocks = True
-    env.filters.update(clock=clock, clock_utc=clock_utc, date_long=date_long, datetime_utc=datetime_utc,
+    env.filters.update(address_line=address_line, clock=clock, clock_utc=clock_utc, date_long=date_long,
+                       datetime_utc=datetime_utc,
                        duration=duration, file_size=file_size,
                        choice_label=lambda key, options: choices.label(options, key))
     env.globals.update(choices=choices, regions=regions, voiced=voiced)

@@ -319,3 +319,17 @@ def test_each_step_serves_page_and_htmx_partial(applicant, url):
 
 def test_wizard_needs_login(client):
     assert client.get("/pendaftaran/ktp").headers["Location"].startswith("/masuk")
+
+
+@pytest.mark.parametrize("rt, rw, postal, expected", [
+    ("3", "11", "16914", "Jl. Mawar 3, RT 003/RW 011, Pondok Rajeg, Cibinong, Kabupaten Bogor, Jawa Barat 16914"),
+    ("3", "", "", "Jl. Mawar 3, RT 003, Pondok Rajeg, Cibinong, Kabupaten Bogor, Jawa Barat"),
+    ("", "", "", "Jl. Mawar 3, Pondok Rajeg, Cibinong, Kabupaten Bogor, Jawa Barat"),
+])
+def test_an_address_reads_as_on_a_ktp_with_no_placeholders_for_what_is_missing(rt, rw, postal, expected):
+    from types import SimpleNamespace
+
+    from portal.rendering import address_line
+
+    address = SimpleNamespace(street="Jl. Mawar 3", rt=rt, rw=rw, region_code="32.01.01.1001", postal_code=postal)
+    assert address_line(address) == expected
