@@ -24,6 +24,16 @@ def test_security_headers_on_every_page(client):
         assert "HX-Request" in headers["Vary"]
 
 
+def test_htmx_never_writes_a_style_attribute_the_policy_would_refuse(client):
+    """htmx copies listed attributes onto swapped elements ("settling"); a style attribute written that way is
+    inline style, which the Content-Security-Policy refuses (an error in the browser's console)."""
+    import json
+
+    html = client.get("/").get_data(as_text=True)
+    config = json.loads(re.search(r"<meta name=\"htmx-config\" content='([^']+)'", html).group(1))
+    assert "style" not in config["attributesToSettle"] and config["includeIndicatorStyles"] is False
+
+
 def test_pages_have_no_inline_scripts_or_styles(client, make_account, login):
     make_account()
     login()
