@@ -230,3 +230,24 @@ def test_closing_needs_the_check_pages_token(app, pmo):
     pmo.post("/pmo/gelombang/6/tutup", data={"csrf_token": token})
     with app.app_context():
         assert Wave.get_by_id(wave.id).closes_at < closes_at
+
+
+def test_the_results_give_reasons_in_the_staffs_words_and_the_applicant_reads_their_own(app, pmo):
+    from portal.rules import screening
+    from portal.services import selection
+
+    with app.app_context():
+        wave = past_wave(7, quota=1, entries=[make_application(not_in_education=False),
+                                              make_application(province="91"), make_application(province="91")])
+        selection.run(wave, notify=False)
+        reasons = {e.reason for e in WaveEntry.select()} - {None}
+        assert reasons == {"in_education", "national_quota_full"}
+    with app.test_request_context(headers={"Cookie": "lang=en"}):
+        assert "You declared" in str(screening.reason_label("in_education"))  # an applicant's page, an email
+    page = pmo.get("/pmo/gelombang/7/hasil").get_data(as_text=True)
+    assert "Declared being in formal education" in page and "shared by provinces without their own quota" in page
+    assert "You declared" not in page and "your turn" not in page
+    pmo.set_cookie("lang", "id")
+    page = pmo.get("/pmo/gelombang/7/hasil").get_data(as_text=True)
+    assert "Kuota bersama untuk provinsi yang tidak punya kuota sendiri" in page
+    assert "Anda menyatakan" not in page and "giliran Anda" not in page

@@ -177,7 +177,7 @@ def wave_results(number):
     count, digest = selection.manifest(selection.result_rows(wave))
     return render_page("pmo/wave_results.html", wave=wave, by_province=sorted(by_province.items()), names=names,
                        by_reason=sorted(by_reason.items(), key=lambda item: -item[1]), count=count, digest=digest,
-                       outcomes=rules.OUTCOME_LABELS, reasons=screening.REASONS,
+                       outcomes=rules.OUTCOME_LABELS, reasons=screening.staff_reasons(),
                        progress=selection_jobs.progress(wave))
 
 

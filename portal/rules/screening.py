@@ -12,25 +12,39 @@ from flask_babel import lazy_gettext as _l
 
 from portal.rules import status as app_status
 from portal.rules.eligibility import MIN_AGE
+from portal.rules.voice import for_staff, voiced
 from portal.rules.waves import JOINABLE
 
 MAX_SELECTED_PER_KK = 2  # DESIGN.md 3: at most 2 recipients per family card
 LETTER_AFTER_FAILURES = 3  # the seed: "Gagal lolos seleksi 3 kali? Buat surat pernyataan."
 
-# Reason keys, in the order screening checks them: the first that applies is the one recorded.
+# Reason keys, in the order screening checks them: the first that applies is the one recorded. Each reads to
+# the applicant, and to staff about the applicant (portal.rules.voice.for_staff).
 REASONS = {
-    "not_joinable": _l("Your application is no longer valid for the programme"),
-    "in_education": _l("You declared that you are in formal education"),
-    "excluded_job": _l("You declared an occupation that cannot take part (such as civil servant, TNI, Polri or "
-                       "village official)"),
-    "under_age": _l("You were under %(age)d when the wave closed", age=MIN_AGE),
-    "selected_before": _l("You were selected in an earlier wave; each person takes part once"),
-    "kk_limit": _l("Two people on your family card (KK) have already been selected"),
-    "nik_dispute": _l("Your NIK is in dispute and the programme office has not resolved it yet"),
-    "letter_required": _l("After three waves without success you need an approved statement letter"),
-    "quota_full": _l("Your province's quota was filled by the draw before your turn"),
-    "national_quota_full": _l("The places this wave shares among provinces without their own quota were filled by "
-                              "the draw before your turn"),
+    "not_joinable": voiced(_l("Your application is no longer valid for the programme"),
+                           _l("The application is no longer valid for the programme")),
+    "in_education": voiced(_l("You declared that you are in formal education"),
+                           _l("Declared being in formal education")),
+    "excluded_job": voiced(_l("You declared an occupation that cannot take part (such as civil servant, TNI, Polri "
+                              "or village official)"),
+                           _l("Declared an occupation that cannot take part (civil servant, TNI, Polri, village "
+                              "official...)")),
+    "under_age": voiced(_l("You were under %(age)d when the wave closed", age=MIN_AGE), _l("Younger than 18")),
+    "selected_before": voiced(_l("You were selected in an earlier wave; each person takes part once"),
+                              _l("Selected in an earlier wave")),
+    "kk_limit": voiced(_l("Two people on your family card (KK) have already been selected"),
+                       _l("Two people on the same family card (KK) have already been selected")),
+    "nik_dispute": voiced(_l("Your NIK is in dispute and the programme office has not resolved it yet"),
+                          _l("An open NIK dispute names this NIK")),
+    "letter_required": voiced(_l("After three waves without success you need an approved statement letter"),
+                              _l("Three waves without success: needs an approved statement letter")),
+    "quota_full": voiced(_l("Your province's quota was filled by the draw before your turn"),
+                         _l("The province's quota was filled by the draw before this entry's turn")),
+    "national_quota_full": voiced(
+        _l("The places this wave shares among provinces without their own quota were filled by the draw before "
+           "your turn"),
+        _l("The places shared by provinces without their own quota were filled by the draw before this entry's "
+           "turn")),
 }
 SCREEN_ORDER = ("not_joinable", "in_education", "excluded_job", "under_age", "selected_before", "kk_limit",
                 "nik_dispute", "letter_required")
@@ -57,6 +71,11 @@ class Facts:
 
 def reason_label(reason):
     return REASONS.get(reason, "") if reason else ""
+
+
+def staff_reasons():
+    """{reason: the staff's words for it}, for staff screens (PMO results, confirmation warnings)."""
+    return {key: for_staff(label) for key, label in REASONS.items()}
 
 
 def adult_cutoff(on: date):

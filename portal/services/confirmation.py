@@ -16,16 +16,10 @@ from portal.rules import screening, status
 from portal.rules.eligibility import today
 from portal.services.status import transition, transition_many
 
-# The staff's words for screening's reasons (screening.REASONS speak to the applicant).
-WARNINGS = {
-    "in_education": _l("Declared being in formal education"),
-    "excluded_job": _l("Declared an occupation that cannot take part (civil servant, TNI, Polri, village official...)"),
-    "under_age": _l("Younger than 18"),
-    "selected_before": _l("Selected in an earlier wave"),
-    "kk_limit": _l("Two people on the same family card (KK) have already been selected"),
-    "nik_dispute": _l("An open NIK dispute names this NIK"),
-    "letter_required": _l("Three waves without success: needs an approved statement letter"),
-}
+# The staff's words for the screening reasons a ratified record can be warned of (portal.rules.screening).
+WARNINGS = {key: label for key, label in screening.staff_reasons().items()
+            if key in ("in_education", "excluded_job", "under_age", "selected_before", "kk_limit", "nik_dispute",
+                       "letter_required")}
 # The rejection reason a warning suggests.
 SUGGESTED_REASON = {"in_education": "not_eligible", "excluded_job": "not_eligible", "under_age": "not_eligible",
                     "selected_before": "duplicate", "kk_limit": "kk_limit", "nik_dispute": "nik_dispute",
