@@ -18,7 +18,7 @@ from flask_babel import force_locale, gettext
 from playwright.sync_api import expect, sync_playwright
 from werkzeug.serving import make_server
 
-from conftest import body, skip_or_fail
+from conftest import PASSWORD, body, skip_or_fail, totp_code
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -100,6 +100,30 @@ def set_marker(j):
     """Mark the window; a full page load loses the mark, an htmx swap keeps it."""
     if j.javascript:
         j.page.evaluate("() => { window.__marker = 1; }")
+
+
+def log_in(j, email, check=False):
+    """An applicant through the login form, as on any device; lands on the task list, its window marked."""
+    j.goto("/masuk")
+    if check:
+        j.check("login")
+    j.page.locator("#email").fill(email)
+    j.page.locator("#password").fill(PASSWORD)
+    j.submit(j.page.get_by_role("button", name="Masuk", exact=True), "/pendaftaran/")
+    set_marker(j)
+
+
+def staff_log_in(app, j, email):
+    """A staff member through the staff entrance with the authenticator's code; lands on the staff home."""
+    from portal.models import SecondFactor
+
+    with app.app_context():
+        SecondFactor.update(last_step=0).execute()  # several sign-ins within one 30-second step
+    j.goto("/petugas")
+    j.page.locator("#email").fill(email)
+    j.page.locator("#password").fill(PASSWORD)
+    j.page.locator("#code").fill(totp_code())
+    j.submit(j.page.locator("main form button"), "/petugas/beranda")
 
 
 @pytest.fixture

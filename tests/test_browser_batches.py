@@ -10,24 +10,13 @@ import pytest
 from playwright.sync_api import expect
 
 from batch_support import walkins
-from browser_support import browser, journeys, live_server, translated  # noqa: F401
-from conftest import PASSWORD, create_staff, totp_code
-from portal.models import Batch, SecondFactor
+from browser_support import browser, journeys, live_server, staff_log_in, translated  # noqa: F401
+from conftest import create_staff
+from portal.models import Batch
 from portal.rules.manifest import EXPORT_FIELDS, digest
 
 pytestmark = pytest.mark.browser
 MODES = pytest.mark.parametrize("javascript", [True, False], ids=["js", "nojs"])
-
-
-def sign_in(app, j, email):
-    with app.app_context():
-        SecondFactor.update(last_step=0).execute()
-    j.goto("/petugas")
-    page = j.page
-    page.fill("#email", email)
-    page.fill("#password", PASSWORD)
-    page.fill("#code", totp_code())
-    j.submit(page.locator("main form button"), "/petugas/beranda")
 
 
 @MODES
@@ -39,7 +28,7 @@ def test_a_supervisor_closes_the_batch_and_prints_its_documents(journeys, javasc
     j = journeys(javascript, label="batch")
     page = j.page
 
-    sign_in(app, j, "kepala@kantor.id")
+    staff_log_in(app, j, "kepala@kantor.id")
     page.get_by_role("link", name=translated(app, "Batches"), exact=True).click()
     j.arrive("/petugas/meja/batch")
     j.check("batches")

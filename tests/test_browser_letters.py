@@ -6,8 +6,7 @@ import pytest
 from flask import request
 from playwright.sync_api import expect
 
-from browser_support import browser, journeys, live_server, translated  # noqa: F401
-from conftest import PASSWORD, totp_code
+from browser_support import browser, journeys, live_server, log_in, staff_log_in, translated  # noqa: F401
 from letter_support import photographed, thrice_failed
 from portal.models import Account, StatementLetter
 from portal.services import letters
@@ -33,10 +32,7 @@ def test_an_applicant_prints_and_uploads_the_signed_letter(journeys, javascript,
     camera.write_bytes(photographed(size=(4000, 3000)))  # straight from a phone camera, a few MB
     j = journeys(javascript, label="letter")
     page = j.page
-    j.goto("/masuk")
-    page.locator("#email").fill(email)
-    page.locator("#password").fill(PASSWORD)
-    j.submit(page.locator("main form button"), "/pendaftaran/")
+    log_in(j, email)
     expect(page.locator("#gelombang")).to_contain_text(translated(app, "Letter needed"))
     j.check("task-list-letter-needed")
 
@@ -85,11 +81,7 @@ def test_the_pmo_rejects_then_approves_with_the_keyboard(journeys, javascript, a
         first, second = StatementLetter.select().order_by(StatementLetter.created_at, StatementLetter.id)
     j = journeys(javascript, label="pmo-letters")
     page = j.page
-    j.goto("/petugas")
-    page.locator("#email").fill("pmo@kantor.id")
-    page.locator("#password").fill(PASSWORD)
-    page.locator("#code").fill(totp_code())
-    j.submit(page.locator("main form button"), "/petugas/beranda")
+    staff_log_in(app, j, "pmo@kantor.id")
     page.locator("main a[href='/pmo/surat']").click()
     j.arrive("/pmo/surat")
     j.check("queue")

@@ -7,8 +7,7 @@ from datetime import timedelta
 import pytest
 from playwright.sync_api import expect
 
-from browser_support import browser, journeys, live_server, translated  # noqa: F401
-from conftest import PASSWORD, totp_code
+from browser_support import browser, journeys, live_server, log_in, staff_log_in, translated  # noqa: F401
 from portal.models import Account, WaveEntry, utcnow
 from portal.pmo.wave_forms import to_wib
 from queue_support import queue_in, sqlite_queue
@@ -27,10 +26,7 @@ def test_an_applicant_joins_the_open_wave(journeys, javascript, app, make_accoun
         open_wave(number=4)
     j = journeys(javascript, label="wave")
     page = j.page
-    j.goto("/masuk")
-    page.locator("#email").fill(email)
-    page.locator("#password").fill(PASSWORD)
-    j.submit(page.locator("main form button"), "/pendaftaran/")
+    log_in(j, email)
     expect(page.locator("#gelombang")).to_contain_text(translated(app, "You can join"))
     j.check("task-list-can-join")
 
@@ -58,11 +54,7 @@ def test_the_pmo_creates_closes_and_selects_a_wave(journeys, javascript, app, ma
             make_application(province=province)
     j = journeys(javascript, label="pmo")
     page = j.page
-    j.goto("/petugas")
-    page.locator("#email").fill("pmo@kantor.id")
-    page.locator("#password").fill(PASSWORD)
-    page.locator("#code").fill(totp_code())
-    j.submit(page.locator("main form button"), "/petugas/beranda")
+    staff_log_in(app, j, "pmo@kantor.id")
     page.locator("main a[href='/pmo/gelombang']").click()
     j.arrive("/pmo/gelombang")
     j.check("waves")

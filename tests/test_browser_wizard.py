@@ -11,8 +11,7 @@ import time
 import pytest
 from playwright.sync_api import expect
 
-from browser_support import browser, journeys, live_server, path_of, set_marker, translated  # noqa: F401
-from conftest import PASSWORD
+from browser_support import browser, journeys, live_server, log_in, path_of, set_marker, translated  # noqa: F401
 from image_support import card, jpeg
 from portal.models import Account, Application, Photo
 from portal.rules import regions
@@ -66,17 +65,6 @@ def expect_marker(j, what="page", strict=True):
     problem = f"full page reload ({what}) at {path_of(j.page.url)}"
     assert not strict, problem
     j.fail_later(problem)
-    set_marker(j)
-
-
-def log_in(j, email=EMAIL, check=False):
-    """Through the login form, as on any device; lands on the task list."""
-    j.goto("/masuk")
-    if check:
-        j.check("login")
-    j.page.locator("#email").fill(email)
-    j.page.locator("#password").fill(PASSWORD)
-    j.submit(j.page.get_by_role("button", name="Masuk", exact=True), "/pendaftaran/")
     set_marker(j)
 
 
@@ -182,7 +170,7 @@ def test_the_whole_wizard_across_two_devices(journeys, javascript, app, make_acc
     j = journeys(javascript, label="wizard")
     page = j.page
     main = page.locator("main")
-    log_in(j, check=True)
+    log_in(j, EMAIL, check=True)
     expect_state(j, "account", "done")
     expect_state(j, "ktp", "grey")
     expect_state(j, "review", "cannot")
@@ -233,7 +221,7 @@ def test_the_whole_wizard_across_two_devices(journeys, javascript, app, make_acc
     k = journeys(javascript, label="wizard-device2")
     page = k.page
     main = page.locator("main")
-    log_in(k, check=True)
+    log_in(k, EMAIL, check=True)
     expect_state(k, "ktp", "done")
     expect_state(k, "personal", "blue")
     expect_state(k, "photos", "grey")
@@ -405,7 +393,7 @@ def test_photo_upload_on_a_slow_connection(journeys, app, make_account, tmp_path
     make_account(email=EMAIL)
     j = journeys(True, label="slow-upload")
     page = j.page
-    log_in(j)
+    log_in(j, EMAIL)
     j.throttle(LATENCY_MS, DOWN_KBIT, UP_KBIT)
     j.goto("/pendaftaran/foto")
     set_marker(j)
@@ -466,7 +454,7 @@ def test_a_failed_upload_can_be_retried_without_reloading(journeys, app, make_ac
     make_account(email=EMAIL)
     j = journeys(True, label="upload-retry")
     page = j.page
-    log_in(j)
+    log_in(j, EMAIL)
     j.goto("/pendaftaran/foto")
     set_marker(j)
     form = photo_form(page, "ktp")

@@ -4,26 +4,16 @@ only reaches the desk's 404s)."""
 
 from conftest import sign_in_staff
 from portal.extensions import limiter
-from test_fuzz import PROFILE, Forms, FormFields, fuzz_routes, routes
+from test_fuzz import PROFILE, forms_on, fuzz_routes, routes
 from walkin_support import make_walkin
 
 
 def desk_forms(app, client, reference):
     """The desk pages' forms (the entry page, find, record actions), by the endpoint they post to."""
-    adapter = app.url_map.bind("localhost")
-    found, path_values = {}, {}
-    for path in ("/petugas/meja/", "/petugas/meja/baru", f"/petugas/meja/data/{reference}",
-                 f"/petugas/meja/data/{reference}/tarik", f"/petugas/meja/data/{reference}/nomor-hp",
-                 "/petugas/meja/sengketa-nik"):
-        html = client.get(path).get_data(as_text=True)
-        for action, forms in Forms(html, path).found.items():
-            endpoint, values = adapter.match(action.split("?")[0], method="POST")
-            known = found.setdefault(endpoint, FormFields())
-            for name, choices in forms.fields.items():
-                known.fields.setdefault(name, set()).update(choices)
-            for name, value in values.items():
-                path_values.setdefault(endpoint, {}).setdefault(name, set()).add(value)
-    return found, path_values
+    return forms_on(app, client, [
+        "/petugas/meja/", "/petugas/meja/baru", f"/petugas/meja/data/{reference}",
+        f"/petugas/meja/data/{reference}/tarik", f"/petugas/meja/data/{reference}/nomor-hp",
+        "/petugas/meja/sengketa-nik"])
 
 
 def test_no_desk_input_gives_a_500(app, make_staff, capsys):

@@ -111,19 +111,18 @@ def routes(app):
     return [(rule, sorted(rule.methods & {"GET", "POST"})) for rule in app.url_map.iter_rules()]
 
 
-def discover_forms(app, client):
-    """Visit every page that takes no path argument; note each form's fields under the rule it posts to."""
+def forms_on(app, client, paths):
+    """Visit these pages; note each form's fields, and the path values its action holds, under the rule it
+    posts to."""
     adapter = app.url_map.bind("localhost")
     by_endpoint, path_values = {}, {}
-    for rule, methods in routes(app):
-        if "GET" not in methods or rule.arguments:
-            continue
-        response = client.get(rule.rule, follow_redirects=True)
+    for path in paths:
+        response = client.get(path, follow_redirects=True)
         if response.mimetype != "text/html":
             continue
-        for action, forms in Forms(response.get_data(as_text=True), rule.rule).found.items():
+        for action, forms in Forms(response.get_data(as_text=True), path).found.items():
             try:
-                endpoint, values = adapter.match(action, method="POST")
+                endpoint, values = adapter.match(action.split("?")[0], method="POST")
             except HTTPException:
                 continue
             known = by_endpoint.setdefault(endpoint, FormFields())
@@ -133,6 +132,12 @@ def discover_forms(app, client):
             for name, value in values.items():
                 path_values.setdefault(endpoint, {}).setdefault(name, set()).add(value)
     return by_endpoint, path_values
+
+
+def discover_forms(app, client):
+    """The forms of every page that takes no path argument."""
+    paths = [rule.rule for rule, methods in routes(app) if "GET" in methods and not rule.arguments]
+    return forms_on(app, client, paths)
 
 
 def value_for(choices):

@@ -12,9 +12,9 @@ from PIL import Image
 from playwright.sync_api import expect
 from werkzeug.formparser import parse_form_data
 
-from browser_support import browser, journeys, live_server, translated  # noqa: F401
+from browser_support import browser, journeys, live_server, log_in, translated  # noqa: F401
 from camera_photos import NIK, ktp_photo, selfie_photo
-from conftest import PASSWORD, skip_or_fail
+from conftest import skip_or_fail
 
 pytestmark = pytest.mark.browser
 
@@ -69,10 +69,7 @@ def test_camera_photos_go_up_small_and_the_nik_stays_legible(journeys, app, make
     make_account(email="ani@contoh.id")
     j = journeys(True, label="photo-sizes")
     page = j.page
-    j.goto("/masuk")
-    page.locator("#email").fill("ani@contoh.id")
-    page.locator("#password").fill(PASSWORD)
-    j.submit(page.get_by_role("button", name="Masuk", exact=True), "/pendaftaran/")
+    log_in(j, "ani@contoh.id")
     j.goto("/pendaftaran/foto")
     # The KTP's upload lands back on the photo page, the selfie's (the section then complete) on the task list.
     for (kind, data), lands_on in zip(originals.items(), (r"/pendaftaran/foto$", r"/pendaftaran/$")):

@@ -5,23 +5,7 @@ from walkin_support import office, walkin
 from conftest import sign_in_staff
 from portal.extensions import limiter
 from portal.models import Account, Batch, NikDispute, utcnow
-from test_fuzz import PROFILE, Forms, FormFields, fuzz_routes, routes
-
-
-def pmo_forms(app, client, paths):
-    """The PMO pages' forms, by the endpoint they post to, and the path values they use."""
-    adapter = app.url_map.bind("localhost")
-    found, path_values = {}, {}
-    for path in paths:
-        html = client.get(path).get_data(as_text=True)
-        for action, forms in Forms(html, path).found.items():
-            endpoint, values = adapter.match(action.split("?")[0], method="POST")
-            known = found.setdefault(endpoint, FormFields())
-            for name, choices in forms.fields.items():
-                known.fields.setdefault(name, set()).update(choices)
-            for name, value in values.items():
-                path_values.setdefault(endpoint, {}).setdefault(name, set()).add(value)
-    return found, path_values
+from test_fuzz import PROFILE, forms_on, fuzz_routes, routes
 
 
 def test_no_pmo_input_gives_a_500(app, make_staff, capsys, sms):
@@ -35,7 +19,7 @@ def test_no_pmo_input_gives_a_500(app, make_staff, capsys, sms):
     records = [walkin(app, "ratified", batch=batch, not_in_education=n != 0) for n in range(3)]
     client = app.test_client()
     assert sign_in_staff(client, "pmo@kantor.id").status_code == 303
-    forms, path_values = pmo_forms(app, client, [
+    forms, path_values = forms_on(app, client, [
         "/pmo/", f"/pmo/batch/{batch.id}", f"/pmo/batch/{batch.id}/kukuhkan-semua",
         f"/pmo/catatan/{records[0].id}/tolak", f"/pmo/sengketa-nik/{dispute.id}"])
     pmo_routes = [(rule, methods) for rule, methods in routes(app) if rule.endpoint.startswith("pmo.")]

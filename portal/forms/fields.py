@@ -149,24 +149,26 @@ def _name_letters(value, digits):
                or (digits and ch in "0123456789") for ch in value)
 
 
-def validate_name(form, field):
-    """A person's name: letters in any script, spaces, hyphens, apostrophes, full stops and commas."""
-    value = field.data or ""
-    if not _name_letters(value, digits=False):
-        raise ValidationError(_l("%(label)s must only include letters, spaces, hyphens, apostrophes, full stops "
-                                 "and commas", label=field.label.text))
-    if not any(ch.isalpha() for ch in value):
-        raise ValidationError(_l("%(label)s must include letters", label=field.label.text))
+def _letters_rule(digits, only_message):
+    """A field validator: only the characters a name holds (and digits when asked), and at least one letter."""
+
+    def validate(form, field):
+        value = field.data or ""
+        if not _name_letters(value, digits):
+            raise ValidationError(only_message(field.label.text))
+        if not any(ch.isalpha() for ch in value):
+            raise ValidationError(_l("%(label)s must include letters", label=field.label.text))
+
+    return validate
 
 
-def validate_place(form, field):
-    """A place's name: as a person's, and numbers too (settlements such as "Sidomulyo SP 2")."""
-    value = field.data or ""
-    if not _name_letters(value, digits=True):
-        raise ValidationError(_l("%(label)s must only include letters, numbers, spaces, hyphens, apostrophes, "
-                                 "full stops and commas", label=field.label.text))
-    if not any(ch.isalpha() for ch in value):
-        raise ValidationError(_l("%(label)s must include letters", label=field.label.text))
+# A person's name: letters in any script, spaces, hyphens, apostrophes, full stops and commas.
+validate_name = _letters_rule(False, lambda label: _l(
+    "%(label)s must only include letters, spaces, hyphens, apostrophes, full stops and commas", label=label))
+# A place's name: as a person's, and numbers too (settlements such as "Sidomulyo SP 2").
+validate_place = _letters_rule(True, lambda label: _l(
+    "%(label)s must only include letters, numbers, spaces, hyphens, apostrophes, full stops and commas",
+    label=label))
 
 
 def options(pairs):
