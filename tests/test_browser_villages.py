@@ -5,11 +5,11 @@ axe-core checks each state. Screenshots: test-artifacts/screenshots/<mode>-villa
 import pytest
 from playwright.sync_api import expect
 
-from browser_support import browser, journeys, live_server, set_marker, translated  # noqa: F401
+from browser_support import browser, journeys, live_server, log_in, set_marker, translated  # noqa: F401
 from conftest import PASSWORD
 from portal.models import Address
 from portal.services import villages as search_service
-from test_browser_wizard import EMAIL, expect_marker, log_in, save_and_continue
+from test_browser_wizard import EMAIL, expect_marker, save_and_continue
 from wizard_support import KTP, NAME
 
 pytestmark = pytest.mark.browser
@@ -33,7 +33,7 @@ def test_choosing_a_village_by_typing_on_the_address_step(journeys, javascript, 
         code = next(v.code for v in search_service.search("sukamaju cibungbulang").villages)
 
     j = journeys(javascript, label="villages")
-    log_in(j)
+    log_in(j, EMAIL)
     j.goto(STEP)
     set_marker(j)
     page = j.page
