@@ -8,7 +8,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from portal import assets, database, logs, outbox, rendering, sessions
 from portal.errors import register_error_handlers
-from portal.extensions import babel, compress, csrf, limiter, login_manager, mail
+from portal.extensions import babel, cache, compress, csrf, limiter, login_manager, mail
 from portal.htmx import add_vary, layout
 from portal.jobs import huey
 from portal.links import base_url_problem
@@ -54,6 +54,7 @@ def create_app(test_config=None):
     csrf.init_app(app)
     login_manager.init_app(app)
     mail.init_app(app)
+    cache.init_app(app)
     limiter.init_app(app)
     sessions.init_app(app)
     huey.immediate = app.config["HUEY_IMMEDIATE"]

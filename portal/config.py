@@ -136,8 +136,16 @@ SMS_HTTP_TIMEOUT = 10
 COMPRESS_ALGORITHM = ["br", "gzip"]
 COMPRESS_BR_LEVEL = 5
 COMPRESS_LEVEL = 6
+# Pages are never stored (no-store) and carry no ETag, so there is nothing to answer "not modified" for: skip the
+# check (static files get theirs from WhiteNoise).
+COMPRESS_EVALUATE_CONDITIONAL_REQUEST = False
 COMPRESS_MIMETYPES = ["text/html", "text/plain", "text/csv", "application/json", "application/javascript",
                       "text/css", "image/svg+xml"]
+
+# Pages that are the same for every visitor (the home page, for one who is not signed in) are kept, rendered,
+# in each process's memory for this long (Flask-Caching): at a wave opening most requests are for them.
+CACHE_TYPE = "SimpleCache"
+CACHE_DEFAULT_TIMEOUT = 300
 
 # Rows per page on the ministry's lists (batches, a batch's records, returned records at the desk): at 25
 # rows a page stays well within the 12 KB page budget (DESIGN.md 4).

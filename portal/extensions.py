@@ -1,6 +1,7 @@
 """Flask extensions, created unbound and initialised in the app factory."""
 
 from flask_babel import Babel
+from flask_caching import Cache
 from flask_compress import Compress
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -9,6 +10,7 @@ from flask_mail import Mail
 from flask_wtf.csrf import CSRFProtect
 
 babel = Babel()
+cache = Cache()
 compress = Compress()
 csrf = CSRFProtect()
 login_manager = LoginManager()

@@ -16,6 +16,7 @@ from portal.htmx import see_other
 from portal.links import external_url
 from portal.models import Account, db
 from portal.navigation import local_path
+from portal.pagecache import shared, shared_page
 from portal.rendering import render_page
 from portal.roles import home_endpoint
 from portal.security import CLEAR_SITE_DATA
@@ -63,6 +64,8 @@ def register():
     """Create an account; an address that already has one gets an email, and the screen looks the same."""
     if current_user.is_authenticated:
         return see_other(url_for(home_endpoint(current_user)))
+    if shared():
+        return shared_page("auth/register.html", RegisterForm)
     form = RegisterForm()
     if form.validate_on_submit():
         wait = throttle.wait_all(mail_quota())
@@ -158,6 +161,8 @@ def login():
     """Log in with email and password; an unverified account is shown how to verify."""
     if current_user.is_authenticated:
         return see_other(url_for(home_endpoint(current_user)))
+    if shared():
+        return shared_page("auth/login.html", LoginForm)
     form = LoginForm()
     if form.validate_on_submit():
         limits = take_login_attempt(form.email.data)

@@ -9,6 +9,7 @@ from portal import languages
 from portal.htmx import see_other
 from portal.models import Photo
 from portal.navigation import local_path
+from portal.pagecache import shared, shared_page
 from portal.rendering import render_page
 from portal.roles import APPLICANT, PHOTO_ROLES, home_endpoint
 from portal.storage import storage
@@ -21,6 +22,8 @@ def home():
     """What the portal is, what it costs in data, and where to start."""
     if current_user.is_authenticated:
         return see_other(url_for(home_endpoint(current_user)))
+    if shared():
+        return shared_page("main/home.html")
     return render_page("main/home.html")
 
 
