@@ -1,6 +1,6 @@
 """Every list of options on the application form, in one place (labels in Bahasa Indonesia via Babel)."""
 
-from flask_babel import lazy_gettext as _l
+from portal.i18n import lazy_gettext as _l
 
 EDUCATION = [
     ("none", _l("Did not finish primary school")),

@@ -1,6 +1,6 @@
 """The error a domain rule raises; services raise it and views show its message. No web-layer imports."""
 
-from flask_babel import lazy_gettext as _l
+from portal.i18n import lazy_gettext as _l
 
 
 class DomainError(Exception):

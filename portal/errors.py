@@ -5,8 +5,8 @@ import time
 from urllib.parse import urlsplit
 
 from flask import current_app, flash, g, request, session, url_for
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
+from portal.i18n import gettext as _
+from portal.i18n import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from peewee import InterfaceError, OperationalError, PeeweeException

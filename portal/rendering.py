@@ -1,13 +1,16 @@
 """Rendering a page, or one named block of a template (htmx fragments, email parts)."""
 
 from datetime import datetime, timezone
+from functools import lru_cache
 
+from babel import dates
 from flask import current_app, render_template
-from flask_babel import format_date, format_datetime, format_time, get_timezone, get_translations
+from flask_babel import format_date, format_datetime, get_locale, get_timezone
 from jinja2 import pass_context
 from markupsafe import Markup
 
 from portal import choices
+from portal.i18n import catalogue
 from portal.rules import regions
 from portal.rules.voice import voiced
 from portal.units import duration, file_size
@@ -32,15 +35,22 @@ def render_block(template_name, block, **context):
 ZONE_NAMES = {"Asia/Jakarta": "WIB", "Asia/Pontianak": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}
 
 
-def zone_name():
-    """The zone the portal shows times in, as written after a time: "WIB"."""
-    zone = str(get_timezone())
+def zone_name(zone=None):
+    """The zone the portal shows times in (or `zone`), as written after a time: "WIB"."""
+    zone = str(zone or get_timezone())
     return ZONE_NAMES.get(zone, zone)
 
 
 def clock(epoch):
     """Epoch seconds as the local time of day with its zone, e.g. "14:05 WIB": the one way a time is shown."""
-    return f'{format_time(datetime.fromtimestamp(epoch, tz=timezone.utc), "HH:mm")} {zone_name()}'
+    return _clock(int(epoch) // 60, get_locale(), get_timezone())
+
+
+@lru_cache(maxsize=1024)
+def _clock(minute, locale, zone):
+    # Every signed-in page shows when its session ends; within a minute, and for everyone, that reads the same.
+    moment = datetime.fromtimestamp(minute * 60, tz=timezone.utc)
+    return f'{dates.format_time(moment, "HH:mm", tzinfo=zone, locale=locale)} {zone_name(zone)}'
 
 
 def clock_utc(value):
@@ -83,11 +93,11 @@ def translators():
     """gettext and ngettext for templates, bound to this request's catalogue once rather than looked up again
     on every string (Flask-Babel's own callables find the request, locale and domain each time: a fifth of
     a page's time, profiled). Same behaviour as Jinja's new-style gettext: escaped, then %-formatted."""
-    catalogue = get_translations()
+    translations = catalogue()
 
     @pass_context
     def gettext(context, string, **variables):
-        text = catalogue.ugettext(string)
+        text = translations.ugettext(string)
         if context.eval_ctx.autoescape:
             text = Markup(text)
         # Most strings have no placeholder: formatting them would only cost time (a page has dozens).
@@ -96,7 +106,7 @@ def translators():
     @pass_context
     def ngettext(context, singular, plural, num, **variables):
         variables.setdefault("num", num)
-        text = catalogue.ungettext(singular, plural, num)
+        text = translations.ungettext(singular, plural, num)
         return (Markup(text) if context.eval_ctx.autoescape else text) % variables
 
     return {"gettext": gettext, "ngettext": ngettext}

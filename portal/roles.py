@@ -3,7 +3,7 @@
 Plain data, importable by services and rules; the request-time guard lives in portal.guards.
 """
 
-from flask_babel import lazy_gettext as _l
+from portal.i18n import lazy_gettext as _l
 
 APPLICANT = "applicant"
 OFFICER = "officer"  # keys walk-ins at an office desk

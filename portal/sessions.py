@@ -12,7 +12,7 @@ import time
 from datetime import datetime, timedelta, timezone
 
 from flask import current_app, flash, g, request, session, url_for
-from flask_babel import lazy_gettext as _l
+from portal.i18n import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 
 from portal.extensions import login_manager

@@ -1,5 +1,7 @@
 """Sizes and durations as people read them, so a message can quote a setting instead of repeating its number."""
 
+from functools import lru_cache
+
 from babel.units import format_unit
 from flask import current_app
 from flask_babel import LazyString, format_decimal, get_locale
@@ -10,11 +12,16 @@ DURATIONS = (("duration-day", 86400, 2), ("duration-hour", 3600, 1), ("duration-
 
 def duration(seconds):
     """Seconds in the largest unit that divides them: "24 jam", "10 menit", "90 detik"."""
-    seconds = int(seconds)
+    return _duration(int(seconds), get_locale())
+
+
+@lru_cache(maxsize=256)
+def _duration(seconds, locale):
+    # Settings quoted on every page (the session warning's): the same few values, formatted once.
     for unit, size, at_least in DURATIONS:
         if seconds % size == 0 and seconds >= at_least * size:
-            return format_unit(seconds // size, unit, length="long", locale=get_locale())
-    return format_unit(seconds, "duration-second", length="long", locale=get_locale())
+            return format_unit(seconds // size, unit, length="long", locale=locale)
+    return format_unit(seconds, "duration-second", length="long", locale=locale)
 
 
 def file_size(size):

@@ -4,7 +4,7 @@ and what they can do meanwhile.
 
 import math
 
-from flask_babel import lazy_gettext as _l
+from portal.i18n import lazy_gettext as _l
 from flask_babel import ngettext
 
 CODE_REASONS = {

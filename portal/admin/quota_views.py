@@ -1,8 +1,8 @@
 """Quotas per province and period: how many walk-ins the ministry may ratify (administrator only)."""
 
 from flask import abort, flash, request, url_for
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
+from portal.i18n import gettext as _
+from portal.i18n import lazy_gettext as _l
 from flask_login import current_user
 from wtforms import SelectField, StringField, ValidationError
 from wtforms.validators import InputRequired, Regexp

@@ -3,7 +3,7 @@ letter filled in for printing, and the photo of the signed letter, uploaded like
 
 from flask import abort, current_app, flash, g, url_for
 from flask_babel import force_locale
-from flask_babel import gettext as _
+from portal.i18n import gettext as _
 from markupsafe import Markup
 
 from portal.applicant import bp

@@ -1,7 +1,7 @@
 """Wizard section "Nomor HP": enter a mobile number, then the 6-digit code sent to it by SMS."""
 
 from flask import flash, g, request, url_for
-from flask_babel import gettext as _
+from portal.i18n import gettext as _
 from flask_login import current_user
 
 from portal.applicant import bp

@@ -1,7 +1,7 @@
 """Wizard section "Foto": the KTP photo and a selfie holding it, each uploaded and retried on its own."""
 
 from flask import current_app, flash, g, request, url_for
-from flask_babel import gettext as _
+from portal.i18n import gettext as _
 from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 

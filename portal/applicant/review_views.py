@@ -1,7 +1,7 @@
 """Wizard section "Periksa & kirim": every answer with a Change link, the declaration, and sending."""
 
 from flask import flash, g, url_for
-from flask_babel import lazy_gettext as _l
+from portal.i18n import lazy_gettext as _l
 from flask_login import current_user
 from wtforms import BooleanField
 from wtforms.validators import DataRequired

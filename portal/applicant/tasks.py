@@ -7,7 +7,7 @@ submission needs every section complete read only this registry.
 from dataclasses import dataclass
 from typing import Callable
 
-from flask_babel import lazy_gettext as _l
+from portal.i18n import lazy_gettext as _l
 
 from portal.models.applications import PHOTO_COUNT
 from portal.services import applications

@@ -1,8 +1,8 @@
 """Joining a wave ("Gabung"): one confirmation that the data is valid, one cheap request, one entry."""
 
 from flask import flash, g, url_for
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
+from portal.i18n import gettext as _
+from portal.i18n import lazy_gettext as _l
 from wtforms import BooleanField
 from wtforms.validators import DataRequired
 

@@ -1,6 +1,6 @@
 """Account forms: register, log in, verify, reset. Messages are instructions (GOV.UK style)."""
 
-from flask_babel import lazy_gettext as _l
+from portal.i18n import lazy_gettext as _l
 from wtforms import BooleanField, EmailField, PasswordField
 from wtforms.validators import DataRequired, Email, Length, ValidationError
 

@@ -2,7 +2,7 @@
 
 from flask import Blueprint, current_app, flash, request, session, url_for
 from flask_babel import get_locale
-from flask_babel import gettext as _
+from portal.i18n import gettext as _
 from flask_login import current_user
 from werkzeug.exceptions import TooManyRequests
 

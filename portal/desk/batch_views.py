@@ -2,7 +2,7 @@
 second person's close (four-eyes rule; DESIGN.md 2.2 step 5)."""
 
 from flask import abort, flash, request, url_for
-from flask_babel import lazy_gettext as _l
+from portal.i18n import lazy_gettext as _l
 from flask_login import current_user
 from playhouse.flask_utils import get_object_or_404
 

@@ -1,7 +1,7 @@
 """Confirming a walk-in's mobile number at the desk: an SMS code the applicant reads out (optional)."""
 
 from flask import flash, request, url_for
-from flask_babel import gettext as _
+from portal.i18n import gettext as _
 
 from portal.auth.forms import ConfirmForm
 from portal.desk import actor, bp, client_ip

@@ -3,7 +3,7 @@
 from datetime import datetime, timezone
 
 from flask import abort, flash, request, url_for
-from flask_babel import gettext as _
+from portal.i18n import gettext as _
 
 from portal.auth.forms import ConfirmForm
 from portal.desk import actor, bp, client_ip

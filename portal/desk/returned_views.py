@@ -1,8 +1,8 @@
 """Records the ministry returned to this office: the reason and note, and entering them again once corrected."""
 
 from flask import abort, current_app, flash, request, url_for
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
+from portal.i18n import gettext as _
+from portal.i18n import lazy_gettext as _l
 from flask_login import current_user
 from wtforms import BooleanField
 from wtforms.validators import DataRequired

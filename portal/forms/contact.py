@@ -1,6 +1,6 @@
 """The mobile number and its SMS code, shared by the applicant wizard and officer screens."""
 
-from flask_babel import lazy_gettext as _l
+from portal.i18n import lazy_gettext as _l
 from flask_wtf.file import FileField
 from wtforms import StringField, ValidationError
 from wtforms.validators import Length

@@ -4,7 +4,7 @@ import re
 import unicodedata
 from datetime import date
 
-from flask_babel import lazy_gettext as _l
+from portal.i18n import lazy_gettext as _l
 from wtforms import Field, SelectChoice, SelectMultipleField, StringField, ValidationError
 from wtforms.validators import DataRequired, Length, StopValidation
 from wtforms.widgets import CheckboxInput, ListWidget

@@ -1,6 +1,6 @@
 """The KTP step: NIK, date of birth and family card number, checked against each other."""
 
-from flask_babel import lazy_gettext as _l
+from portal.i18n import lazy_gettext as _l
 from wtforms import ValidationError
 
 from portal.forms.base import Form

@@ -1,6 +1,6 @@
 """The PMO's decision on a statement letter."""
 
-from flask_babel import lazy_gettext as _l
+from portal.i18n import lazy_gettext as _l
 from wtforms import RadioField, TextAreaField
 from wtforms.validators import InputRequired, Length
 

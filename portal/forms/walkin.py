@@ -4,7 +4,7 @@ validators and rule functions are the applicant's, shown in the staff voice (por
 
 from types import SimpleNamespace
 
-from flask_babel import lazy_gettext as _l
+from portal.i18n import lazy_gettext as _l
 from wtforms import BooleanField, EmailField, FormField, RadioField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
 

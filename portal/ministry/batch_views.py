@@ -1,8 +1,8 @@
 """The reviewer's batches: every office's closed batches, one batch's records, and the decisions on them."""
 
 from flask import abort, current_app, flash, request, url_for
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
+from portal.i18n import gettext as _
+from portal.i18n import lazy_gettext as _l
 from flask_login import current_user
 
 from portal.htmx import see_other

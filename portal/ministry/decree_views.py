@@ -1,7 +1,7 @@
 """Ratifying a batch (penetapan) under a decree, and the ratified list: printable, CSV and XLSX."""
 
 from flask import abort, flash, request, url_for
-from flask_babel import gettext as _
+from portal.i18n import gettext as _
 from flask_login import current_user
 
 from portal import exports

@@ -1,6 +1,6 @@
 """Forms of the ministry's screens: a decision on one record, a bulk confirmation, a decree."""
 
-from flask_babel import lazy_gettext as _l
+from portal.i18n import lazy_gettext as _l
 from wtforms import HiddenField, RadioField, SelectField, StringField, TextAreaField, ValidationError
 from wtforms.validators import DataRequired, InputRequired, Length
 

@@ -30,6 +30,7 @@ class Prepared:
     def __init__(self, build):
         self.build = build
         self.compiled = None  # (database, query, sql, parameters): tests bind the models to new databases
+        self.layout = None  # (compiled, what peewee's row wrapper works out from the columns)
 
     def _compiled(self):
         database = db.obj
@@ -48,8 +49,19 @@ class Prepared:
 
     def rows(self, *args):
         """The rows, as the built query returns them."""
-        query = self._compiled()[1]
-        return query._get_cursor_wrapper(self.cursor(*args))
+        compiled = self._compiled()
+        wrapper = compiled[1]._get_cursor_wrapper(self.cursor(*args))
+        # Peewee's row wrapper works out, from the cursor's columns, which model and field each column fills:
+        # the same every time for the same SQL, and as costly as the query itself, profiled. Do it once.
+        layout = self.layout
+        if layout is not None and layout[0] is compiled:
+            wrapper.__dict__.update(layout[1])
+        else:
+            fresh = set(wrapper.__dict__)
+            wrapper.initialize()
+            self.layout = (compiled, {k: v for k, v in wrapper.__dict__.items() if k not in fresh})
+        wrapper.initialized = True
+        return wrapper
 
     def first(self, *args):
         """The first row, or None."""

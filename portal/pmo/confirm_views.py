@@ -1,7 +1,7 @@
 """The PMO's ratified lists: check each person, confirm as candidate participants or reject with a reason."""
 
 from flask import flash, request, url_for
-from flask_babel import gettext as _
+from portal.i18n import gettext as _
 from flask_login import current_user
 from playhouse.flask_utils import get_object_or_404
 

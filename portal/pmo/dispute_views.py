@@ -1,7 +1,7 @@
 """NIK disputes recorded at desks, for the PMO to resolve."""
 
 from flask import flash, request, url_for
-from flask_babel import gettext as _
+from portal.i18n import gettext as _
 from flask_login import current_user
 from playhouse.flask_utils import get_object_or_404
 

@@ -1,6 +1,6 @@
 """The PMO's forms: reject a ratified record with a reason, resolve a NIK dispute."""
 
-from flask_babel import lazy_gettext as _l
+from portal.i18n import lazy_gettext as _l
 from wtforms import RadioField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 

@@ -1,7 +1,7 @@
 """Statement letters for the PMO: the queue (oldest first), one letter with its photo, approve or reject."""
 
 from flask import abort, flash, request, url_for
-from flask_babel import gettext as _
+from portal.i18n import gettext as _
 from flask_login import current_user
 from playhouse.flask_utils import get_object_or_404
 

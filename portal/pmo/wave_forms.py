@@ -2,7 +2,7 @@
 
 from datetime import timezone
 
-from flask_babel import lazy_gettext as _l
+from portal.i18n import lazy_gettext as _l
 from wtforms import DateTimeLocalField, IntegerField
 from wtforms.validators import InputRequired, NumberRange, Optional
 from wtforms.widgets import TextInput

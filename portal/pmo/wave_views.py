@@ -2,8 +2,8 @@
 read and export the results."""
 
 from flask import abort, flash, render_template, request, url_for
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
+from portal.i18n import gettext as _
+from portal.i18n import lazy_gettext as _l
 from flask_login import current_user
 
 from portal.domain import DomainError

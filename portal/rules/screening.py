@@ -8,7 +8,7 @@ tests/test_selection.py holds both to the same answers.
 from dataclasses import dataclass
 from datetime import date
 
-from flask_babel import lazy_gettext as _l
+from portal.i18n import lazy_gettext as _l
 
 from portal.rules import status as app_status
 from portal.rules.eligibility import MIN_AGE

@@ -11,7 +11,7 @@ Waves (joined, selected...) are kept on wave entries, not here.
 `TRANSITIONS` is the only list of moves; a move not in it, or by a role not named for it, is refused.
 """
 
-from flask_babel import lazy_gettext as _l
+from portal.i18n import lazy_gettext as _l
 
 from portal.roles import APPLICANT, OFFICER, PMO, REVIEWER, SUPERVISOR
 

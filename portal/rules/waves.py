@@ -5,7 +5,7 @@ entries: belum ada gelombang, bisa gabung, menunggu gelombang ditutup, sedang di
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask_babel import lazy_gettext as _l
+from portal.i18n import lazy_gettext as _l
 
 from portal.rules import status as app_status
 

@@ -8,7 +8,7 @@ from portal.domain import DomainError
 from portal.models import Account, LoginSession, db, utcnow
 from portal.roles import is_staff
 from portal.services import passwords
-from flask_babel import lazy_gettext as _l
+from portal.i18n import lazy_gettext as _l
 
 
 def _serializer(purpose):

@@ -1,6 +1,6 @@
 """Application rules: saving each step, completeness, and submission. Shared by applicant and officer flows."""
 
-from flask_babel import lazy_gettext as _l
+from portal.i18n import lazy_gettext as _l
 from peewee import Case, IntegrityError
 
 from portal.domain import DomainError

@@ -17,7 +17,7 @@ import json
 import re
 from dataclasses import dataclass
 
-from flask_babel import lazy_gettext as _l
+from portal.i18n import lazy_gettext as _l
 from peewee import IntegrityError, PostgresqlDatabase, SqliteDatabase
 
 from portal.models import Account, AuditEntry, db, utcnow

@@ -6,7 +6,7 @@ import io
 from collections import Counter
 
 import xlsxwriter
-from flask_babel import lazy_gettext as _l
+from portal.i18n import lazy_gettext as _l
 
 from portal import choices
 from portal.rules import regions

@@ -3,7 +3,7 @@ person (four-eyes rule) and its manifest."""
 
 from datetime import datetime
 
-from flask_babel import lazy_gettext as _l
+from portal.i18n import lazy_gettext as _l
 from peewee import IntegrityError, PostgresqlDatabase, SqliteDatabase, fn
 
 from portal.domain import DomainError

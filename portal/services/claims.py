@@ -8,7 +8,7 @@ A wrong combination is answered like an unknown one (find() returns None); a rec
 import secrets
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
+from portal.i18n import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from peewee import IntegrityError
 

@@ -7,7 +7,7 @@ before, at most 2 selected per family card (KK), no open NIK dispute. A record w
 confirmed; it is rejected with a reason, or waits for its dispute to be resolved.
 """
 
-from flask_babel import lazy_gettext as _l
+from portal.i18n import lazy_gettext as _l
 from peewee import Case, fn
 
 from portal.domain import DomainError

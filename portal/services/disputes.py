@@ -11,7 +11,7 @@ screens a rejected application out ("not_joinable", portal.rules.screening), so 
 """
 
 from flask_babel import force_locale
-from flask_babel import lazy_gettext as _l
+from portal.i18n import lazy_gettext as _l
 
 from portal import languages
 from portal.domain import DomainError

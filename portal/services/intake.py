@@ -30,7 +30,7 @@ from functools import wraps
 from datetime import datetime, time, timedelta, timezone
 
 from email_validator import EmailNotValidError, validate_email
-from flask_babel import lazy_gettext as _l
+from portal.i18n import lazy_gettext as _l
 from peewee import IntegrityError
 
 from portal import choices

@@ -11,7 +11,7 @@ portal in (portal.languages): Indonesian for a walk-in without an account, whate
 
 from flask import current_app
 from flask_babel import force_locale
-from flask_babel import lazy_gettext as _l
+from portal.i18n import lazy_gettext as _l
 from markupsafe import escape
 from peewee import JOIN
 

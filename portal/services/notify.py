@@ -7,7 +7,7 @@ a retried job finds nothing left to send for it. The outbox's workers then send 
 
 from flask import current_app, has_request_context
 from flask_babel import force_locale
-from flask_babel import lazy_gettext as _l
+from portal.i18n import lazy_gettext as _l
 from peewee import JOIN
 
 from portal import languages, outbox

@@ -3,7 +3,7 @@
 from contextlib import suppress
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
+from portal.i18n import lazy_gettext as _l
 
 from portal.domain import DomainError
 from portal.images import PhotoProblem, process_photo

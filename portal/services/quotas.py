@@ -1,6 +1,6 @@
 """Quotas per province and period (set by the administrator) and how much of each is used."""
 
-from flask_babel import lazy_gettext as _l
+from portal.i18n import lazy_gettext as _l
 from peewee import IntegrityError, fn
 
 from portal.domain import DomainError

@@ -7,7 +7,7 @@ waiting with the reason "over_quota", and can be ratified by a later decree when
 
 from dataclasses import dataclass
 
-from flask_babel import lazy_gettext as _l
+from portal.i18n import lazy_gettext as _l
 from peewee import JOIN, PostgresqlDatabase, SqliteDatabase
 
 from portal.domain import DomainError

@@ -1,6 +1,6 @@
 """Records the ministry returned to their office: corrected there, then entered again into its open batch."""
 
-from flask_babel import lazy_gettext as _l
+from portal.i18n import lazy_gettext as _l
 
 from portal.domain import DomainError
 from portal.models import Application

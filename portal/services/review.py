@@ -5,7 +5,7 @@ Decisions go through portal.services.status, so each is a conditional write with
 
 import hashlib
 
-from flask_babel import lazy_gettext as _l
+from portal.i18n import lazy_gettext as _l
 from peewee import fn
 
 from portal.domain import DomainError

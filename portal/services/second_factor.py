@@ -8,7 +8,7 @@ import time
 import pyotp
 import segno
 from flask import current_app
-from flask_babel import lazy_gettext as _l
+from portal.i18n import lazy_gettext as _l
 
 from portal.domain import DomainError
 from portal.models import RecoveryCode, SecondFactor, db, utcnow

@@ -11,7 +11,7 @@ import hashlib
 import secrets
 from datetime import timezone
 
-from flask_babel import lazy_gettext as _l
+from portal.i18n import lazy_gettext as _l
 from peewee import PostgresqlDatabase, fn
 
 from portal.domain import DomainError

@@ -7,7 +7,7 @@ delivered twice runs once. A run is one transaction (services.selection): a fail
 
 from datetime import timedelta
 
-from flask_babel import lazy_gettext as _l
+from portal.i18n import lazy_gettext as _l
 from peewee import fn
 
 from portal.domain import DomainError

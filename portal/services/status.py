@@ -5,7 +5,7 @@ A move is one conditional UPDATE (`WHERE status = <from>`), so two hands on one 
 officer and a supervisor, a retry) give one outcome: the second is told the record changed meanwhile.
 """
 
-from flask_babel import lazy_gettext as _l
+from portal.i18n import lazy_gettext as _l
 
 from portal.domain import DomainError
 from portal.models import Application, db, utcnow

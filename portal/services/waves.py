@@ -9,7 +9,7 @@ import time
 from datetime import timedelta
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
+from portal.i18n import lazy_gettext as _l
 from peewee import JOIN, Value, fn
 
 from portal.domain import DomainError

@@ -1,6 +1,6 @@
 """Staff sign-in and authenticator forms; the password fields are the applicant ones (portal.auth.forms)."""
 
-from flask_babel import lazy_gettext as _l
+from portal.i18n import lazy_gettext as _l
 from wtforms import StringField
 from wtforms.validators import DataRequired, Length, Regexp
 

@@ -1,7 +1,7 @@
 """The staff home page: who is signed in, for which office, and the tools their role may use."""
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
+from portal.i18n import lazy_gettext as _l
 from flask_login import current_user
 
 from portal.rendering import render_page

@@ -2,7 +2,7 @@
 the recovery codes."""
 
 from flask import flash, request, session, url_for
-from flask_babel import gettext as _
+from portal.i18n import gettext as _
 from flask_login import current_user
 
 from portal.auth.forms import ConfirmForm, NewPasswordForm

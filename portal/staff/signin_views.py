@@ -1,7 +1,7 @@
 """Staff sign-in at /petugas (password and authenticator code on one page) and sign-out."""
 
 from flask import flash, request, url_for
-from flask_babel import gettext as _
+from portal.i18n import gettext as _
 from flask_login import current_user
 
 from portal import throttle

@@ -4,8 +4,8 @@ import time
 
 from flask import current_app, flash, request, session, url_for
 from flask_babel import get_locale
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
+from portal.i18n import gettext as _
+from portal.i18n import lazy_gettext as _l
 from flask_login import current_user
 
 from portal.auth.forms import ConfirmForm

@@ -1,6 +1,6 @@
 """Forms of the status check and the claim: a reference number, the date of birth, the NIK, a code."""
 
-from flask_babel import lazy_gettext as _l
+from portal.i18n import lazy_gettext as _l
 from wtforms import StringField, ValidationError
 from wtforms.validators import DataRequired, Length
 
