@@ -1,12 +1,9 @@
 """Error pages for every HTTP error and the CSRF retry."""
 
 import time
-
 from urllib.parse import urlsplit
 
 from flask import current_app, flash, g, request, session, url_for
-from portal.i18n import gettext as _
-from portal.i18n import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from peewee import InterfaceError, OperationalError, PeeweeException
@@ -15,6 +12,8 @@ from werkzeug.exceptions import HTTPException, InternalServerError, SecurityErro
 from portal.domain import DomainError
 from portal.extensions import limiter, login_manager
 from portal.htmx import see_other
+from portal.i18n import gettext as _
+from portal.i18n import lazy_gettext as _l
 from portal.navigation import local_path
 from portal.rendering import render_page
 from portal.security import CLEAR_SITE_DATA

@@ -12,7 +12,7 @@ from flask_babel import LazyString, get_translations
 
 def catalogue():
     """The translations for the locale in force now."""
-    state = g.get("_flask_babel")  # Flask-Babel's per-request namespace
+    state = g.get("_flask_babel") if g else None  # Flask-Babel's per-request namespace (no app: none)
     locale = getattr(state, "babel_locale", None)
     if locale is None:
         return get_translations()  # the first string of a request: Flask-Babel chooses the locale

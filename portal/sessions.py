@@ -12,11 +12,11 @@ import time
 from datetime import datetime, timedelta, timezone
 
 from flask import current_app, flash, g, request, session, url_for
-from portal.i18n import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 
 from portal.extensions import login_manager
 from portal.htmx import see_other
+from portal.i18n import lazy_gettext as _l
 from portal.models import Account, LoginSession
 from portal.models.prepared import Prepared
 

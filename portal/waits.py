@@ -4,8 +4,9 @@ and what they can do meanwhile.
 
 import math
 
-from portal.i18n import lazy_gettext as _l
 from flask_babel import ngettext
+
+from portal.i18n import lazy_gettext as _l
 
 CODE_REASONS = {
     "cooldown": _l("We have just sent a code to this number."),

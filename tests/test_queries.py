@@ -64,3 +64,21 @@ def test_each_applicant_page_runs_few_queries(app, make_account, sms, page, caps
     with capsys.disabled():
         print(f"\n{page.name:<26} {page.path:<44} {counted.count} queries")
     assert counted.count <= MOST_QUERIES, f"{counted.count} queries > {MOST_QUERIES}:\n" + "\n".join(sql)
+
+
+@pytest.mark.parametrize("photos", [(), ("ktp",), ("ktp", "selfie")])
+def test_the_task_list_of_a_draft_takes_three_queries_and_counts_photos_right(app, make_account, sms, photos):
+    """The login session with its account, the application with its photo count, its addresses: the page every
+    applicant lands on costs no more, and the photos section still reads right."""
+    from test_budget import applying
+
+    client = app.test_client()
+    client.set_cookie("lang", "en")
+    applying(photos=photos)(client, "ani@contoh.id", make_account, sms)
+    db.close()
+    with count_queries() as counted:
+        html = client.get("/pendaftaran/").get_data(as_text=True)
+    sql = [record.msg[0].split(" WHERE")[0][:110] for record in counted.get_queries()]
+    assert counted.count == 3, "\n".join(sql)
+    state = {0: "Not started", 1: "In progress", 2: "Completed"}[len(photos)]
+    assert re.search(rf'Photos</a></span>\s*<strong class="tag [^"]+" id="status-photos">{state}<', html), html

@@ -1,8 +1,6 @@
 """Quotas per province and period: how many walk-ins the ministry may ratify (administrator only)."""
 
 from flask import abort, flash, request, url_for
-from portal.i18n import gettext as _
-from portal.i18n import lazy_gettext as _l
 from flask_login import current_user
 from wtforms import SelectField, StringField, ValidationError
 from wtforms.validators import InputRequired, Regexp
@@ -12,6 +10,8 @@ from portal.domain import DomainError
 from portal.forms.base import Form
 from portal.forms.fields import DateInputField, options, strip
 from portal.htmx import see_other
+from portal.i18n import gettext as _
+from portal.i18n import lazy_gettext as _l
 from portal.models import Quota
 from portal.rendering import render_page
 from portal.rules.regions import describe

@@ -3,7 +3,6 @@ letter filled in for printing, and the photo of the signed letter, uploaded like
 
 from flask import abort, current_app, flash, g, url_for
 from flask_babel import force_locale
-from portal.i18n import gettext as _
 from markupsafe import Markup
 
 from portal.applicant import bp
@@ -11,6 +10,7 @@ from portal.applicant.steps import show_error
 from portal.domain import DomainError
 from portal.forms.contact import PhotoForm
 from portal.htmx import see_other
+from portal.i18n import gettext as _
 from portal.models import StatementLetter, utcnow
 from portal.rendering import render_block, render_page
 from portal.security import allows_upload

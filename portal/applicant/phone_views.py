@@ -1,7 +1,6 @@
 """Wizard section "Nomor HP": enter a mobile number, then the 6-digit code sent to it by SMS."""
 
 from flask import flash, g, request, url_for
-from portal.i18n import gettext as _
 from flask_login import current_user
 
 from portal.applicant import bp
@@ -10,6 +9,7 @@ from portal.auth.forms import ConfirmForm
 from portal.domain import DomainError
 from portal.forms.contact import CodeForm, PhoneForm
 from portal.htmx import see_other
+from portal.i18n import gettext as _
 from portal.rendering import render_page
 from portal.rules.phone import mask
 from portal.services import phones

@@ -1,7 +1,6 @@
 """Wizard section "Foto": the KTP photo and a selfie holding it, each uploaded and retried on its own."""
 
 from flask import current_app, flash, g, request, url_for
-from portal.i18n import gettext as _
 from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 
@@ -11,6 +10,7 @@ from portal.domain import DomainError
 from portal.errors import render_error
 from portal.forms.contact import PhotoForm
 from portal.htmx import see_other
+from portal.i18n import gettext as _
 from portal.rendering import render_page
 from portal.roles import APPLICANT
 from portal.security import allows_upload

@@ -1,16 +1,16 @@
 """Wizard section "Periksa & kirim": every answer with a Change link, the declaration, and sending."""
 
 from flask import flash, g, url_for
-from portal.i18n import lazy_gettext as _l
 from flask_login import current_user
 from wtforms import BooleanField
 from wtforms.validators import DataRequired
 
-from portal.applicant.tasks import ready_to_send
 from portal.applicant import bp
+from portal.applicant.tasks import ready_to_send
 from portal.email import send_email
 from portal.forms.base import Form
 from portal.htmx import see_other
+from portal.i18n import lazy_gettext as _l
 from portal.links import external_url
 from portal.models import db
 from portal.rendering import render_page

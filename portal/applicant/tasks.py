@@ -8,8 +8,6 @@ from dataclasses import dataclass
 from typing import Callable
 
 from portal.i18n import lazy_gettext as _l
-
-from portal.models.applications import PHOTO_COUNT
 from portal.services import applications
 
 DONE, IN_PROGRESS, NOT_STARTED, CANNOT_START = "done", "in_progress", "not_started", "cannot_start"
@@ -63,7 +61,7 @@ def personal_state(application):
 
 
 def photos_state(application):
-    count = PHOTO_COUNT.scalar(application.id)
+    count = application.photo_total()
     return DONE if count == 2 else IN_PROGRESS if count else NOT_STARTED
 
 

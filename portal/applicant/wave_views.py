@@ -1,14 +1,14 @@
 """Joining a wave ("Gabung"): one confirmation that the data is valid, one cheap request, one entry."""
 
 from flask import flash, g, url_for
-from portal.i18n import gettext as _
-from portal.i18n import lazy_gettext as _l
 from wtforms import BooleanField
 from wtforms.validators import DataRequired
 
 from portal.applicant import bp
 from portal.forms.base import Form
 from portal.htmx import see_other
+from portal.i18n import gettext as _
+from portal.i18n import lazy_gettext as _l
 from portal.rendering import render_page
 from portal.rules import waves as rules
 from portal.services import waves

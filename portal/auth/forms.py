@@ -1,13 +1,12 @@
 """Account forms: register, log in, verify, reset. Messages are instructions (GOV.UK style)."""
 
-from portal.i18n import lazy_gettext as _l
 from wtforms import BooleanField, EmailField, PasswordField
 from wtforms.validators import DataRequired, Email, Length, ValidationError
 
 from portal.forms.base import Form
 from portal.forms.fields import name_field, strip
+from portal.i18n import lazy_gettext as _l
 from portal.services import passwords
-
 
 PASSWORD_LENGTH = _l("Password must be between %(min)d and %(max)d characters",
                      min=passwords.MIN_LENGTH, max=passwords.MAX_LENGTH)

@@ -2,17 +2,17 @@
 
 from flask import Blueprint, current_app, flash, request, session, url_for
 from flask_babel import get_locale
-from portal.i18n import gettext as _
 from flask_login import current_user
 from werkzeug.exceptions import TooManyRequests
 
 from portal import throttle
 from portal.auth.forms import ConfirmForm, EmailForm, LoginForm, NewPasswordForm, RegisterForm
 from portal.auth.mailing import RESET_KINDS, SIGNUP_KINDS, allowance, mail_quota, resend_wait, send_signup_email
-from portal.email import send_email
 from portal.domain import DomainError
+from portal.email import send_email
 from portal.extensions import csrf, limiter
 from portal.htmx import see_other
+from portal.i18n import gettext as _
 from portal.links import external_url
 from portal.models import Account, db
 from portal.navigation import local_path

@@ -2,7 +2,6 @@
 second person's close (four-eyes rule; DESIGN.md 2.2 step 5)."""
 
 from flask import abort, flash, request, url_for
-from portal.i18n import lazy_gettext as _l
 from flask_login import current_user
 from playhouse.flask_utils import get_object_or_404
 
@@ -11,6 +10,7 @@ from portal.desk import bp
 from portal.domain import DomainError
 from portal.guards import current_office, in_office_or_404
 from portal.htmx import see_other
+from portal.i18n import lazy_gettext as _l
 from portal.models import Account, Application, Batch
 from portal.rendering import render_page
 from portal.rules import status

@@ -1,7 +1,6 @@
 """Confirming a walk-in's mobile number at the desk: an SMS code the applicant reads out (optional)."""
 
 from flask import flash, request, url_for
-from portal.i18n import gettext as _
 
 from portal.auth.forms import ConfirmForm
 from portal.desk import actor, bp, client_ip
@@ -9,6 +8,7 @@ from portal.desk.walkin_views import own_record
 from portal.domain import DomainError
 from portal.forms.contact import CodeForm
 from portal.htmx import see_other
+from portal.i18n import gettext as _
 from portal.rendering import render_page
 from portal.rules.phone import mask
 from portal.services import intake, phones

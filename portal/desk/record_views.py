@@ -3,7 +3,6 @@
 from datetime import datetime, timezone
 
 from flask import abort, flash, request, url_for
-from portal.i18n import gettext as _
 
 from portal.auth.forms import ConfirmForm
 from portal.desk import actor, bp, client_ip
@@ -11,6 +10,7 @@ from portal.desk.walkin_views import own_record
 from portal.domain import DomainError
 from portal.forms.walkin import FindForm, WithdrawForm
 from portal.htmx import see_other
+from portal.i18n import gettext as _
 from portal.links import external_url
 from portal.models import Batch
 from portal.rendering import render_page

@@ -1,8 +1,6 @@
 """Records the ministry returned to this office: the reason and note, and entering them again once corrected."""
 
 from flask import abort, current_app, flash, request, url_for
-from portal.i18n import gettext as _
-from portal.i18n import lazy_gettext as _l
 from flask_login import current_user
 from wtforms import BooleanField
 from wtforms.validators import DataRequired
@@ -11,6 +9,8 @@ from portal.desk import bp
 from portal.forms.base import Form
 from portal.guards import current_office, in_office_or_404
 from portal.htmx import see_other
+from portal.i18n import gettext as _
+from portal.i18n import lazy_gettext as _l
 from portal.ministry.paging import paginate
 from portal.models import Application
 from portal.rendering import render_page

@@ -1,12 +1,12 @@
 """The mobile number and its SMS code, shared by the applicant wizard and officer screens."""
 
-from portal.i18n import lazy_gettext as _l
 from flask_wtf.file import FileField
 from wtforms import StringField, ValidationError
 from wtforms.validators import Length
 
 from portal.forms.base import Form
 from portal.forms.fields import strip
+from portal.i18n import lazy_gettext as _l
 from portal.rules.phone import check_mobile
 from portal.rules.voice import voiced
 

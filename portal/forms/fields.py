@@ -4,11 +4,11 @@ import re
 import unicodedata
 from datetime import date
 
-from portal.i18n import lazy_gettext as _l
 from wtforms import Field, SelectChoice, SelectMultipleField, StringField, ValidationError
 from wtforms.validators import DataRequired, Length, StopValidation
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from portal.i18n import lazy_gettext as _l
 from portal.rules.nik import clean_number
 from portal.rules.voice import voiced
 

@@ -1,10 +1,10 @@
 """The KTP step: NIK, date of birth and family card number, checked against each other."""
 
-from portal.i18n import lazy_gettext as _l
 from wtforms import ValidationError
 
 from portal.forms.base import Form
 from portal.forms.fields import DateInputField, NumberField
+from portal.i18n import lazy_gettext as _l
 from portal.rules.eligibility import age_problem
 from portal.rules.nik import check_kk, check_nik
 from portal.rules.voice import voiced

@@ -1,11 +1,11 @@
 """The PMO's decision on a statement letter."""
 
-from portal.i18n import lazy_gettext as _l
 from wtforms import RadioField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
 from portal.forms.base import Form
 from portal.forms.fields import options
+from portal.i18n import lazy_gettext as _l
 from portal.services.letters import REASON_MAX
 
 

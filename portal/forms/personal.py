@@ -2,13 +2,13 @@
 
 import re
 
-from portal.i18n import lazy_gettext as _l
 from wtforms import BooleanField, RadioField, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp, ValidationError
 
 from portal import choices
 from portal.forms.base import Form
 from portal.forms.fields import CheckboxesField, NumberField, name_field, options, strip
+from portal.i18n import lazy_gettext as _l
 from portal.rules import regions
 from portal.rules.voice import voiced
 

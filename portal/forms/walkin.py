@@ -4,7 +4,6 @@ validators and rule functions are the applicant's, shown in the staff voice (por
 
 from types import SimpleNamespace
 
-from portal.i18n import lazy_gettext as _l
 from wtforms import BooleanField, EmailField, FormField, RadioField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
 
@@ -13,6 +12,7 @@ from portal.forms.contact import PhoneForm
 from portal.forms.fields import name_field, options, strip
 from portal.forms.ktp import KtpForm
 from portal.forms.personal import AddressForm, DeclarationsForm, DomicileForm, NameForm, WorkForm
+from portal.i18n import lazy_gettext as _l
 from portal.rules import status
 from portal.services.intake import KTP_NOT_SEEN
 

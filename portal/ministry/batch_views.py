@@ -1,11 +1,11 @@
 """The reviewer's batches: every office's closed batches, one batch's records, and the decisions on them."""
 
 from flask import abort, current_app, flash, request, url_for
-from portal.i18n import gettext as _
-from portal.i18n import lazy_gettext as _l
 from flask_login import current_user
 
 from portal.htmx import see_other
+from portal.i18n import gettext as _
+from portal.i18n import lazy_gettext as _l
 from portal.ministry import bp
 from portal.ministry.forms import ConfirmForm, DecisionForm
 from portal.ministry.paging import Page, paginate

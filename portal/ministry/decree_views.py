@@ -1,11 +1,11 @@
 """Ratifying a batch (penetapan) under a decree, and the ratified list: printable, CSV and XLSX."""
 
 from flask import abort, flash, request, url_for
-from portal.i18n import gettext as _
 from flask_login import current_user
 
 from portal import exports
 from portal.htmx import see_other
+from portal.i18n import gettext as _
 from portal.ministry import bp
 from portal.ministry.batch_views import batch_or_404, tampered
 from portal.ministry.forms import RatifyForm

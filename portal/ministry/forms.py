@@ -1,11 +1,11 @@
 """Forms of the ministry's screens: a decision on one record, a bulk confirmation, a decree."""
 
-from portal.i18n import lazy_gettext as _l
 from wtforms import HiddenField, RadioField, SelectField, StringField, TextAreaField, ValidationError
 from wtforms.validators import DataRequired, InputRequired, Length
 
 from portal.forms.base import Form
 from portal.forms.fields import DateInputField, options, strip
+from portal.i18n import lazy_gettext as _l
 from portal.rules.status import NOT_ELIGIBLE_REASONS, RETURN_REASONS
 
 NOTE_MAX = 500

@@ -1,13 +1,13 @@
 """The PMO's ratified lists: check each person, confirm as candidate participants or reject with a reason."""
 
 from flask import flash, request, url_for
-from portal.i18n import gettext as _
 from flask_login import current_user
 from playhouse.flask_utils import get_object_or_404
 
 from portal.auth.forms import ConfirmForm
 from portal.domain import DomainError
 from portal.htmx import see_other
+from portal.i18n import gettext as _
 from portal.models import Application, Batch
 from portal.pmo import bp
 from portal.pmo.forms import RejectForm

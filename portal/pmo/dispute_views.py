@@ -1,12 +1,12 @@
 """NIK disputes recorded at desks, for the PMO to resolve."""
 
 from flask import flash, request, url_for
-from portal.i18n import gettext as _
 from flask_login import current_user
 from playhouse.flask_utils import get_object_or_404
 
 from portal.domain import DomainError
 from portal.htmx import see_other
+from portal.i18n import gettext as _
 from portal.models import NikDispute
 from portal.pmo import bp
 from portal.pmo.forms import DisputeForm

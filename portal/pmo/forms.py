@@ -1,11 +1,11 @@
 """The PMO's forms: reject a ratified record with a reason, resolve a NIK dispute."""
 
-from portal.i18n import lazy_gettext as _l
 from wtforms import RadioField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from portal.forms.base import Form
 from portal.forms.fields import options, strip
+from portal.i18n import lazy_gettext as _l
 from portal.rules.status import REJECT_REASONS
 from portal.services.disputes import RESOLUTIONS
 

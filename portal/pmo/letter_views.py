@@ -1,7 +1,6 @@
 """Statement letters for the PMO: the queue (oldest first), one letter with its photo, approve or reject."""
 
 from flask import abort, flash, request, url_for
-from portal.i18n import gettext as _
 from flask_login import current_user
 from playhouse.flask_utils import get_object_or_404
 
@@ -9,6 +8,7 @@ from portal.applicant.letter_views import letter_file
 from portal.domain import DomainError
 from portal.forms.letters import LetterDecisionForm
 from portal.htmx import see_other
+from portal.i18n import gettext as _
 from portal.models import Application, StatementLetter
 from portal.pmo import bp
 from portal.rendering import render_page

@@ -2,12 +2,12 @@
 
 from datetime import timezone
 
-from portal.i18n import lazy_gettext as _l
 from wtforms import DateTimeLocalField, IntegerField
 from wtforms.validators import InputRequired, NumberRange, Optional
 from wtforms.widgets import TextInput
 
 from portal.forms.base import Form
+from portal.i18n import lazy_gettext as _l
 from portal.rules import regions
 from portal.rules.eligibility import ZONE
 

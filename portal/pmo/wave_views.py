@@ -2,14 +2,14 @@
 read and export the results."""
 
 from flask import abort, flash, render_template, request, url_for
-from portal.i18n import gettext as _
-from portal.i18n import lazy_gettext as _l
 from flask_login import current_user
 
 from portal.domain import DomainError
 from portal.exports import csv_response, xlsx_response
 from portal.forms.base import Form
 from portal.htmx import client_redirect, is_partial, see_other
+from portal.i18n import gettext as _
+from portal.i18n import lazy_gettext as _l
 from portal.models import Wave, utcnow
 from portal.pmo import bp
 from portal.pmo.wave_forms import WaveForm, to_utc, to_wib

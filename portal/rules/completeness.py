@@ -6,7 +6,6 @@ officer ticks that the original e-KTP was seen and that the applicant signed the
 """
 
 from portal.i18n import lazy_gettext as _l
-
 from portal.services.applications import PERSONAL_STEPS, step_done
 
 WALKIN_CHECKS = [

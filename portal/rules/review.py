@@ -5,7 +5,6 @@ bulk. `SUGGESTED_REASON` maps a warning to the return reason it most likely lead
 """
 
 from portal.i18n import lazy_gettext as _l
-
 from portal.rules.completeness import walkin_missing
 from portal.rules.eligibility import age_problem
 from portal.rules.nik import check_kk, check_nik

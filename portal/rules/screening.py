@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from datetime import date
 
 from portal.i18n import lazy_gettext as _l
-
 from portal.rules import status as app_status
 from portal.rules.eligibility import MIN_AGE
 from portal.rules.voice import for_staff, voiced

@@ -12,7 +12,6 @@ Waves (joined, selected...) are kept on wave entries, not here.
 """
 
 from portal.i18n import lazy_gettext as _l
-
 from portal.roles import APPLICANT, OFFICER, PMO, REVIEWER, SUPERVISOR
 
 DRAFT = "draft"

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from portal.i18n import lazy_gettext as _l
-
 from portal.rules import status as app_status
 
 NO_WAVE = "no_wave"

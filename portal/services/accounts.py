@@ -5,10 +5,10 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from peewee import IntegrityError
 
 from portal.domain import DomainError
+from portal.i18n import lazy_gettext as _l
 from portal.models import Account, LoginSession, db, utcnow
 from portal.roles import is_staff
 from portal.services import passwords
-from portal.i18n import lazy_gettext as _l
 
 
 def _serializer(purpose):

@@ -1,10 +1,11 @@
 """Application rules: saving each step, completeness, and submission. Shared by applicant and officer flows."""
 
-from portal.i18n import lazy_gettext as _l
 from peewee import Case, IntegrityError
 
 from portal.domain import DomainError
+from portal.i18n import lazy_gettext as _l
 from portal.models import Address, Application, db, utcnow
+from portal.models.applications import PHOTOS_OF_ROW
 from portal.models.prepared import Prepared
 from portal.rules.reference import new_reference
 
@@ -13,8 +14,9 @@ DRAFT, SUBMITTED = "draft", "submitted"
 NOT_READY = _l("Complete every section before you check and send your application.")
 
 
-# Every applicant page loads it: its SQL is written once.
-APPLICATION_OF = Prepared(lambda account_id: Application.select().where(Application.account == account_id).limit(1))
+# Every applicant page loads it: its SQL is written once, and the task list's photo count comes with it.
+APPLICATION_OF = Prepared(lambda account_id: Application.select(Application, PHOTOS_OF_ROW)
+                          .where(Application.account == account_id).limit(1))
 
 
 def draft_for(account):

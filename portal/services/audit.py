@@ -17,9 +17,9 @@ import json
 import re
 from dataclasses import dataclass
 
-from portal.i18n import lazy_gettext as _l
 from peewee import IntegrityError, PostgresqlDatabase, SqliteDatabase
 
+from portal.i18n import lazy_gettext as _l
 from portal.models import Account, AuditEntry, db, utcnow
 
 GENESIS = "0" * 64

@@ -6,9 +6,9 @@ import io
 from collections import Counter
 
 import xlsxwriter
-from portal.i18n import lazy_gettext as _l
 
 from portal import choices
+from portal.i18n import lazy_gettext as _l
 from portal.rules import regions
 from portal.rules.manifest import EXPORT_FIELDS
 from portal.services.batches import batch_rows, records

@@ -3,10 +3,10 @@ person (four-eyes rule) and its manifest."""
 
 from datetime import datetime
 
-from portal.i18n import lazy_gettext as _l
 from peewee import IntegrityError, PostgresqlDatabase, SqliteDatabase, fn
 
 from portal.domain import DomainError
+from portal.i18n import lazy_gettext as _l
 from portal.models import Address, Application, Batch, db, utcnow
 from portal.roles import SUPERVISOR
 from portal.rules.completeness import walkin_missing

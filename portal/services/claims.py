@@ -8,12 +8,12 @@ A wrong combination is answered like an unknown one (find() returns None); a rec
 import secrets
 
 from flask import current_app
-from portal.i18n import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from peewee import IntegrityError
 
 from portal.domain import DomainError
 from portal.email import send_email
+from portal.i18n import lazy_gettext as _l
 from portal.links import external_url
 from portal.models import Account, Application, OtpCode, SmsLog, db, utcnow
 from portal.rules import status

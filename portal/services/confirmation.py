@@ -7,10 +7,10 @@ before, at most 2 selected per family card (KK), no open NIK dispute. A record w
 confirmed; it is rejected with a reason, or waits for its dispute to be resolved.
 """
 
-from portal.i18n import lazy_gettext as _l
 from peewee import Case, fn
 
 from portal.domain import DomainError
+from portal.i18n import lazy_gettext as _l
 from portal.models import Application, Batch, NikDispute, Office, Ratification, StatementLetter, WaveEntry
 from portal.rules import screening, status
 from portal.rules.eligibility import today

@@ -11,11 +11,11 @@ screens a rejected application out ("not_joinable", portal.rules.screening), so 
 """
 
 from flask_babel import force_locale
-from portal.i18n import lazy_gettext as _l
 
 from portal import languages
 from portal.domain import DomainError
 from portal.email import send_email
+from portal.i18n import lazy_gettext as _l
 from portal.links import external_url
 from portal.models import Account, Application, NikDispute, db, utcnow
 from portal.rules import status

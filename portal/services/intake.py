@@ -26,15 +26,15 @@ tests/walkin_support.py has walkin_data(**changes) with a valid form, for other 
 """
 
 import re
-from functools import wraps
 from datetime import datetime, time, timedelta, timezone
+from functools import wraps
 
 from email_validator import EmailNotValidError, validate_email
-from portal.i18n import lazy_gettext as _l
 from peewee import IntegrityError
 
 from portal import choices
 from portal.domain import DomainError
+from portal.i18n import lazy_gettext as _l
 from portal.models import Address, Application, Batch, NikDispute, db, utcnow
 from portal.roles import OFFICE_ROLES
 from portal.rules import regions

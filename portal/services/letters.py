@@ -10,12 +10,12 @@ from dataclasses import dataclass
 
 from flask import current_app
 from flask_babel import force_locale
-from portal.i18n import lazy_gettext as _l
 from peewee import IntegrityError
 
 from portal import languages
 from portal.domain import DomainError
 from portal.email import send_email
+from portal.i18n import lazy_gettext as _l
 from portal.images import DOCUMENT, PhotoProblem, process_photo
 from portal.links import external_url
 from portal.models import Account, Application, StatementLetter, db, utcnow

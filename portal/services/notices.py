@@ -11,11 +11,11 @@ portal in (portal.languages): Indonesian for a walk-in without an account, whate
 
 from flask import current_app
 from flask_babel import force_locale
-from portal.i18n import lazy_gettext as _l
 from markupsafe import escape
 from peewee import JOIN
 
 from portal import languages, outbox
+from portal.i18n import lazy_gettext as _l
 from portal.links import external_url
 from portal.models import Account, Application
 from portal.rules import status

@@ -7,11 +7,11 @@ a retried job finds nothing left to send for it. The outbox's workers then send 
 
 from flask import current_app, has_request_context
 from flask_babel import force_locale
-from portal.i18n import lazy_gettext as _l
 from peewee import JOIN
 
 from portal import languages, outbox
 from portal.email import send_email
+from portal.i18n import lazy_gettext as _l
 from portal.links import external_url
 from portal.models import Account, Application, Wave, WaveEntry, db, utcnow
 from portal.rules import screening

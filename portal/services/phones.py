@@ -1,23 +1,22 @@
 """Mobile number verification by SMS code (DESIGN.md 5): 6 digits, 10 minutes, 5 tries, cooldown and caps."""
 
 import hashlib
-import re
 import hmac
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import current_app
-from portal.i18n import lazy_gettext as _l
 from peewee import IntegrityError
 
 from portal.domain import DomainError
+from portal.i18n import lazy_gettext as _l
 from portal.models import Application, OtpCode, SmsLog, db, utcnow
 from portal.services.applications import update, write
 from portal.sms import send_sms
 from portal.units import duration
 from portal.waits import code_wait
-
 
 DEAD_CODE = _l("This code can no longer be used. Ask for a new code")
 NUMBER_TAKEN = _l("This number is already verified on another application. Use a different number, or visit your local manpower office.")

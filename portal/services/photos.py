@@ -3,9 +3,9 @@
 from contextlib import suppress
 
 from flask import current_app
-from portal.i18n import lazy_gettext as _l
 
 from portal.domain import DomainError
+from portal.i18n import lazy_gettext as _l
 from portal.images import PhotoProblem, process_photo
 from portal.models import Photo, db
 from portal.services.applications import write
@@ -48,6 +48,7 @@ def save_photo(application, actor, kind, data):
                 Photo.update(**fields).where(Photo.id == old.id).execute()
             else:
                 Photo.create(application=application, kind=kind, **fields)
+                vars(application).pop("photo_count", None)  # counted when loaded: count again when asked
     except Exception:
         store.delete(image_key)
         store.delete(thumb_key)

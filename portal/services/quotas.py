@@ -1,9 +1,9 @@
 """Quotas per province and period (set by the administrator) and how much of each is used."""
 
-from portal.i18n import lazy_gettext as _l
 from peewee import IntegrityError, fn
 
 from portal.domain import DomainError
+from portal.i18n import lazy_gettext as _l
 from portal.models import Quota, Ratification, RatificationEntry, db, utcnow
 from portal.services import audit
 

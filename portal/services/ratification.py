@@ -7,10 +7,10 @@ waiting with the reason "over_quota", and can be ratified by a later decree when
 
 from dataclasses import dataclass
 
-from portal.i18n import lazy_gettext as _l
 from peewee import JOIN, PostgresqlDatabase, SqliteDatabase
 
 from portal.domain import DomainError
+from portal.i18n import lazy_gettext as _l
 from portal.models import Address, Application, Batch, Quota, Ratification, RatificationEntry, db
 from portal.rules import status
 from portal.rules.manifest import digest, export_row

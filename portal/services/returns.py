@@ -1,8 +1,7 @@
 """Records the ministry returned to their office: corrected there, then entered again into its open batch."""
 
-from portal.i18n import lazy_gettext as _l
-
 from portal.domain import DomainError
+from portal.i18n import lazy_gettext as _l
 from portal.models import Application
 from portal.rules import status
 from portal.rules.completeness import walkin_missing

@@ -5,13 +5,13 @@ Decisions go through portal.services.status, so each is a conditional write with
 
 import hashlib
 
-from portal.i18n import lazy_gettext as _l
 from peewee import fn
 
 from portal.domain import DomainError
+from portal.i18n import lazy_gettext as _l
 from portal.models import Address, Application, Batch, NikDispute, ReceivedRecord, db
-from portal.rules.manifest import digest, export_row
 from portal.rules import status
+from portal.rules.manifest import digest, export_row
 from portal.rules.review import record_warnings
 from portal.services import audit
 from portal.services import status as moves

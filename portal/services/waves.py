@@ -9,10 +9,10 @@ import time
 from datetime import timedelta
 
 from flask import current_app
-from portal.i18n import lazy_gettext as _l
 from peewee import JOIN, Value, fn
 
 from portal.domain import DomainError
+from portal.i18n import lazy_gettext as _l
 from portal.models import Address, Application, StatementLetter, Wave, WaveEntry, WaveQuota, db, utcnow
 from portal.rules import screening
 from portal.rules import status as app_status

@@ -1,12 +1,12 @@
 """Staff sign-in and authenticator forms; the password fields are the applicant ones (portal.auth.forms)."""
 
-from portal.i18n import lazy_gettext as _l
 from wtforms import StringField
 from wtforms.validators import DataRequired, Length, Regexp
 
 from portal.auth.forms import LoginForm
 from portal.forms.base import Form
 from portal.forms.fields import strip
+from portal.i18n import lazy_gettext as _l
 
 
 class StaffLoginForm(LoginForm):

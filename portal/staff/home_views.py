@@ -1,9 +1,9 @@
 """The staff home page: who is signed in, for which office, and the tools their role may use."""
 
 from flask import current_app
-from portal.i18n import lazy_gettext as _l
 from flask_login import current_user
 
+from portal.i18n import lazy_gettext as _l
 from portal.rendering import render_page
 from portal.roles import ADMIN, OFFICE_ROLES, PMO, REVIEWER, ROLE_LABELS, STAFF_ROLES
 from portal.services import second_factor

@@ -2,14 +2,14 @@
 the recovery codes."""
 
 from flask import flash, request, session, url_for
-from portal.i18n import gettext as _
 from flask_login import current_user
 
 from portal.auth.forms import ConfirmForm, NewPasswordForm
 from portal.domain import DomainError
-from portal.htmx import see_other
-from portal.rendering import render_page
 from portal.guards import before_second_factor, public
+from portal.htmx import see_other
+from portal.i18n import gettext as _
+from portal.rendering import render_page
 from portal.roles import home_endpoint
 from portal.sealing import InvalidToken, open_sealed, seal
 from portal.services import second_factor, staff

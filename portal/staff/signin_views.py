@@ -1,15 +1,15 @@
 """Staff sign-in at /petugas (password and authenticator code on one page) and sign-out."""
 
 from flask import flash, request, url_for
-from portal.i18n import gettext as _
 from flask_login import current_user
 
 from portal import throttle
 from portal.auth.views import take_login_attempt
 from portal.extensions import csrf
-from portal.htmx import see_other
-from portal.rendering import render_page
 from portal.guards import public
+from portal.htmx import see_other
+from portal.i18n import gettext as _
+from portal.rendering import render_page
 from portal.roles import home_endpoint
 from portal.security import CLEAR_SITE_DATA
 from portal.services import accounts, audit, second_factor, staff

@@ -4,8 +4,6 @@ import time
 
 from flask import current_app, flash, request, session, url_for
 from flask_babel import get_locale
-from portal.i18n import gettext as _
-from portal.i18n import lazy_gettext as _l
 from flask_login import current_user
 
 from portal.auth.forms import ConfirmForm
@@ -14,6 +12,8 @@ from portal.domain import DomainError
 from portal.extensions import limiter
 from portal.forms.contact import CodeForm
 from portal.htmx import see_other
+from portal.i18n import gettext as _
+from portal.i18n import lazy_gettext as _l
 from portal.models import Application
 from portal.rendering import render_page
 from portal.roles import home_endpoint

@@ -1,6 +1,5 @@
 """Forms of the status check and the claim: a reference number, the date of birth, the NIK, a code."""
 
-from portal.i18n import lazy_gettext as _l
 from wtforms import StringField, ValidationError
 from wtforms.validators import DataRequired, Length
 
@@ -8,6 +7,7 @@ from portal.auth.forms import email_field, new_password_field, show_password_fie
 from portal.forms.base import Form
 from portal.forms.fields import DateInputField, NumberField, strip
 from portal.forms.ktp import NUMBER_INPUT
+from portal.i18n import lazy_gettext as _l
 from portal.rules import reference
 from portal.rules.nik import check_nik
 

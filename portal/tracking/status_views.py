@@ -1,7 +1,6 @@
 """The public status check (/status): reference number and date of birth in, status name and reason out."""
 
 from portal.i18n import lazy_gettext as _l
-
 from portal.rendering import render_page
 from portal.services import tracking
 from portal.tracking import bp, limits
