@@ -9,6 +9,7 @@ from playhouse.db_url import connect
 from playhouse.migrations import Runner
 from werkzeug.routing import IntegerConverter
 
+from portal import pool  # noqa: F401  (postgresql+pool:// URLs get its pool)
 from portal.models import db
 from portal.services import villages
 
