@@ -13,11 +13,13 @@ from datetime import datetime, timedelta, timezone
 
 from flask import current_app, flash, g, request, session, url_for
 from flask_login import current_user, login_user, logout_user
+from peewee import JOIN
 
 from portal.extensions import login_manager
 from portal.htmx import see_other
 from portal.i18n import lazy_gettext as _l
-from portal.models import Account, LoginSession
+from portal.models import Account, Application, LoginSession
+from portal.models.applications import PHOTOS_OF_ROW
 from portal.models.prepared import Prepared
 
 SESSION_KEY = "sid"
@@ -48,9 +50,12 @@ def idle_since(moment, staff):
     return (LoginSession.staff == staff) & (LoginSession.last_seen_at <= moment - idle_limit(staff))
 
 
-# Every signed-in request runs it: its SQL is written once.
-SESSION_ROW = Prepared(lambda key_hash, account_id: LoginSession.select(LoginSession, Account).join(Account)
-                       .where(LoginSession.key_hash == key_hash, LoginSession.account == account_id).limit(1))
+# Every signed-in request runs it: its SQL is written once. An applicant's application (with its photo count)
+# comes in the same round trip, for the applicant's pages (services.applications.draft_for); staff have none.
+SESSION_ROW = Prepared(lambda key_hash, account_id: (
+    LoginSession.select(LoginSession, Account, Application, PHOTOS_OF_ROW).join(Account)
+    .join(Application, JOIN.LEFT_OUTER, on=(Application.account == Account.id), attr="preloaded_application")
+    .where(LoginSession.key_hash == key_hash, LoginSession.account == account_id).limit(1)))
 
 
 @login_manager.user_loader

@@ -72,8 +72,8 @@ class Application(BaseModel):
         return self._addresses.setdefault(kind, Address(application=self, kind=kind))
 
     def photo_total(self):
-        """How many photos it has: counted with the row when the applicant's pages loaded it (in the same query,
-        services.applications.APPLICATION_OF), else now."""
+        """How many photos it has: counted with the row when the applicant's pages loaded it (in the same query:
+        sessions.SESSION_ROW, services.applications.APPLICATION_OF), else now."""
         count = vars(self).get("photo_count")
         return PHOTO_COUNT.scalar(self.id) if count is None else count
 
@@ -149,5 +149,7 @@ class SmsLog(BaseModel):
 ADDRESSES_OF = Prepared(lambda application_id: Address.select().where(Address.application == application_id))
 PHOTO_COUNT = Prepared(lambda application_id: Photo.select(fn.COUNT(Photo.id))
                        .where(Photo.application == application_id))
-# The same count as a column of an application query: Application.select(Application, PHOTOS_OF_ROW).
-PHOTOS_OF_ROW = Photo.select(fn.COUNT(Photo.id)).where(Photo.application == Application.id).alias("photo_count")
+# The same count as a column of a query that selects applications; it arrives as application.photo_count (the
+# COALESCE makes it a column expression that peewee can bind to the application row).
+PHOTOS_OF_ROW = fn.COALESCE(Photo.select(fn.COUNT(Photo.id)).where(Photo.application == Application.id), 0).alias(
+    "photo_count").bind_to(Application)

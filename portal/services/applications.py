@@ -21,7 +21,11 @@ APPLICATION_OF = Prepared(lambda account_id: Application.select(Application, PHO
 
 def draft_for(account):
     """The account's application, created on first use (two racing requests still make one)."""
-    found = APPLICATION_OF.first(account.id)
+    # Loaded with the login session when the account is the signed-in one (portal.sessions.SESSION_ROW); where it
+    # has none yet, that outer join gives an application without an id (only its photo count, 0, was set).
+    found = vars(account).get("preloaded_application")
+    if found is None or found.id is None:
+        found = APPLICATION_OF.first(account.id)
     if found:
         return found
     try:
