@@ -34,7 +34,9 @@ SESSION_TOUCH_SECONDS = 60
 STAFF_IDLE_MINUTES = 15
 # Seconds a new staff member's set-password link works.
 STAFF_LINK_MAX_AGE = 72 * 3600
-PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
+# How long the session cookie's signature is accepted: an hour past the longest login session, so it is always
+# the server's row that ends a session (and the page says why), never a cookie that quietly stopped being read.
+PERMANENT_SESSION_LIFETIME = timedelta(hours=SESSION_MAX_HOURS + 1)
 
 # Plain forms are small; upload routes raise their own limit.
 MAX_CONTENT_LENGTH = 64 * 1024
