@@ -41,6 +41,10 @@ class PooledPostgres(ReconnectMixin, PooledPostgresqlDatabase):
             self._given_back[id(conn)] = time.monotonic()
         super()._close(conn, close_conn)
 
+    def _close_raw(self, conn):
+        self._given_back.pop(id(conn), None)  # closed for good (stale, broken, or the pool shut)
+        super()._close_raw(conn)
+
     def _is_closed(self, conn):
         given_back = self._given_back.pop(id(conn), None)
         if (given_back is not None and time.monotonic() - given_back < TRUSTED_SECONDS and not conn.closed

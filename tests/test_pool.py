@@ -86,3 +86,12 @@ def test_a_connection_the_server_closed_is_replaced_and_the_query_answered(datab
     database.close()
     database.connect()
     assert backend(database) == replaced
+
+
+def test_the_pool_forgets_connections_it_has_closed(database):
+    database.connect()
+    backend(database)
+    database.close()
+    assert len(database._given_back) == 1
+    database.close_all()
+    assert database._given_back == {}
