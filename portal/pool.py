@@ -2,10 +2,10 @@
 moment ago.
 
 Peewee's pool runs SELECT 1 on every connection it hands out, to find one the server has closed: on a busy
-portal that is one more round trip per request (the task list's fourth), made while the pool's lock is held. A
-connection given back within the last few seconds is handed out as it is. If the server closed it meanwhile
-(a restart), the first query fails and is tried again on a connection that is checked (ReconnectMixin), and
-every connection given back before that is checked too.
+portal that is one more round trip per request (the task list makes two of its own), made while the pool's
+lock is held. A connection given back within the last few seconds is handed out as it is. If the server closed
+it meanwhile (a restart), the first query fails and is tried again on a connection that is checked
+(ReconnectMixin), and every connection given back before that is checked too.
 """
 
 import time
