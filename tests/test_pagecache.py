@@ -1,8 +1,10 @@
 """Pages kept rendered in memory (portal.pagecache): every visitor still gets their own language, layout,
 messages and CSRF token, and a signed-in visitor is never shown them."""
 
+import gzip
 import re
 
+import brotli
 import pytest
 
 from conftest import PASSWORD
@@ -85,3 +87,25 @@ def test_a_shared_page_is_rendered_once_per_language_and_layout(app):
                 visitor.get(path)
                 visitor.get(path, headers=HTMX)
     assert sorted(rendered) == sorted(["main/home.html", "auth/login.html", "auth/register.html"] * 2)
+
+
+
+@pytest.mark.parametrize("accept, encoding", [("gzip, deflate, br, zstd", "br"), ("gzip, deflate", "gzip"),
+                                              ("br;q=0, gzip", "gzip"), ("identity", None), ("", None)])
+def test_the_kept_home_page_is_compressed_once_for_each_encoding_a_browser_takes(app, monkeypatch, accept, encoding):
+    plain = app.test_client().get("/").get_data(as_text=True)
+    compressed = []
+    for module in (brotli, gzip):
+        def counting(data, *args, original=module.compress, **kwargs):
+            compressed.append(data)
+            return original(data, *args, **kwargs)
+
+        monkeypatch.setattr(module, "compress", counting)
+    decode = {"br": brotli.decompress, "gzip": gzip.decompress, None: bytes}[encoding]
+    for _ in range(3):  # each visitor gets the page as their browser takes it, compressed on the first visit only
+        response = app.test_client().get("/", headers={"Accept-Encoding": accept})
+        assert response.headers.get("Content-Encoding") == encoding
+        assert "Accept-Encoding" in response.headers["Vary"]
+        assert int(response.headers["Content-Length"]) == len(response.get_data())
+        assert decode(response.get_data()).decode() == plain
+    assert len(compressed) == (1 if encoding else 0)
