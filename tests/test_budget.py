@@ -194,7 +194,7 @@ def at_the_desk(records=1, dispute=False):
             Application.update(reference=new_reference()).where(Application.reference == DESK_REFERENCE).execute()
             NikDispute.delete().where(NikDispute.id == DESK_DISPUTE).execute()
         for n in range(records):
-            record = make_walkin(app, officer, serial=next(WALKINS), full_name=f"Siti Aminah Nomor {n}")
+            record = make_walkin(app, officer, serial=next(WALKINS), full_name=f"Siti Aminah {chr(ord('A') + n % 26)}.")
             if n == 0:
                 with app.app_context():
                     Application.update(reference=DESK_REFERENCE).where(Application.id == record.id).execute()

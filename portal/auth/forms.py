@@ -6,6 +6,7 @@ from wtforms.validators import DataRequired, Email, Length, ValidationError
 from portal.forms.base import Form
 from portal.forms.fields import name_field, strip
 from portal.i18n import lazy_gettext as _l
+from portal.rules import names
 from portal.services import passwords
 
 PASSWORD_LENGTH = _l("Password must be between %(min)d and %(max)d characters",
@@ -48,9 +49,7 @@ def validate_not_common(form, field):
 
 
 class RegisterForm(Form):
-    full_name = name_field(
-        _l("Full name"), _l("Enter your full name"), _l("Full name must be %(max)d characters or fewer")
-    )
+    full_name = name_field(names.ACCOUNT_NAME)
     email = email_field()
     password = new_password_field()
     show_password = show_password_field()

@@ -9,6 +9,7 @@ from wtforms.validators import DataRequired, Length, StopValidation
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal.i18n import lazy_gettext as _l
+from portal.rules.names import name_problem
 from portal.rules.nik import clean_number
 from portal.rules.voice import voiced
 
@@ -126,49 +127,28 @@ def refuse_hidden(keep=""):
     return check
 
 
-def name_field(label, required, too_long, max_length=100, description=None, autocomplete="name", place=False):
-    """A person's or place's name: trimmed, required, length-capped, letters in any script."""
+def name_field(answer, description=None, autocomplete="name"):
+    """A person's or place's name (a portal.rules.names.NameAnswer): trimmed, required, length-capped, the name
+    rule."""
     return StringField(
-        label,
+        answer.label,
         description=description,
         filters=[strip],
-        validators=[DataRequired(required), Length(max=max_length, message=too_long),
-                    validate_place if place else validate_name],
+        validators=[DataRequired(answer.required), Length(max=answer.max_length, message=answer.too_long),
+                    name_rule(answer.place)],
         render_kw={"autocomplete": autocomplete, "spellcheck": "false"},
     )
 
 
-# What KTP names hold besides letters: "Siti Nur'aini", "Abdul-Rahman", "Drs. H. Budi Santoso, S.Kom." (phones
-# often type the curly apostrophe).
-NAME_MARKS = " '\u2019-.,"
-
-
-def _name_letters(value, digits):
-    """Whether every character is a letter (any script, with its accents), a name mark, or an allowed digit."""
-    return all(ch.isalpha() or unicodedata.category(ch).startswith("M") or ch in NAME_MARKS
-               or (digits and ch in "0123456789") for ch in value)
-
-
-def _letters_rule(digits, only_message):
-    """A field validator: only the characters a name holds (and digits when asked), and at least one letter."""
+def name_rule(place):
+    """A field validator: portal.rules.names.name_problem, naming the field's label."""
 
     def validate(form, field):
-        value = field.data or ""
-        if not _name_letters(value, digits):
-            raise ValidationError(only_message(field.label.text))
-        if not any(ch.isalpha() for ch in value):
-            raise ValidationError(_l("%(label)s must include letters", label=field.label.text))
+        problem = name_problem(field.data, field.label.text, place)
+        if problem:
+            raise ValidationError(problem)
 
     return validate
-
-
-# A person's name: letters in any script, spaces, hyphens, apostrophes, full stops and commas.
-validate_name = _letters_rule(False, lambda label: _l(
-    "%(label)s must only include letters, spaces, hyphens, apostrophes, full stops and commas", label=label))
-# A place's name: as a person's, and numbers too (settlements such as "Sidomulyo SP 2").
-validate_place = _letters_rule(True, lambda label: _l(
-    "%(label)s must only include letters, numbers, spaces, hyphens, apostrophes, full stops and commas",
-    label=label))
 
 
 def options(pairs):

@@ -9,25 +9,16 @@ from portal import choices
 from portal.forms.base import Form
 from portal.forms.fields import CheckboxesField, NumberField, name_field, options, strip
 from portal.i18n import lazy_gettext as _l
-from portal.rules import regions
+from portal.rules import names, regions
 from portal.rules.voice import voiced
 
 
 class NameForm(Form):
-    full_name = name_field(
-        voiced(_l("Full name as on your KTP"), _l("Full name as on the KTP")),
-        voiced(_l("Enter your full name as it is written on your KTP"),
-               _l("Enter the applicant's full name as it is written on the KTP")),
-        _l("Full name must be %(max)d characters or fewer"),
-    )
+    full_name = name_field(names.FULL_NAME)
     birth_place = name_field(
-        _l("Place of birth"),
-        voiced(_l("Enter your place of birth"), _l("Enter the applicant's place of birth")),
-        _l("Place of birth must be %(max)d characters or fewer"),
-        max_length=60,
+        names.BIRTH_PLACE,
         description=voiced(_l("The town or regency written on your KTP"), _l("The town or regency written on the KTP")),
         autocomplete="off",
-        place=True,
     )
 
 

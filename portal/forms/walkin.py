@@ -13,7 +13,7 @@ from portal.forms.fields import name_field, options, strip
 from portal.forms.ktp import KtpForm
 from portal.forms.personal import AddressForm, DeclarationsForm, DomicileForm, NameForm, WorkForm
 from portal.i18n import lazy_gettext as _l
-from portal.rules import status
+from portal.rules import names, status
 from portal.services.intake import KTP_NOT_SEEN
 
 # The paper form's order: the error summary and the page follow it.
@@ -115,8 +115,7 @@ class DisputeForm(Form):
     """A NIK dispute recorded at the desk: who claims the NIK, how to reach them, what the officer saw."""
 
     nik = KtpForm.nik
-    claimant_name = name_field(_l("Applicant's full name"), _l("Enter the applicant's full name"),
-                               _l("Full name must be %(max)d characters or fewer"))
+    claimant_name = name_field(names.CLAIMANT_NAME)
     contact_phone = StringField(_l("Contact number"), filters=[strip],
                                 render_kw={"type": "tel", "autocomplete": "off", "maxlength": "20"})
     note = TextAreaField(_l("Note (optional)"), filters=[strip],

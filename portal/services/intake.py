@@ -37,7 +37,7 @@ from portal.domain import DomainError
 from portal.i18n import lazy_gettext as _l
 from portal.models import Address, Application, Batch, NikDispute, db, utcnow
 from portal.roles import OFFICE_ROLES
-from portal.rules import regions
+from portal.rules import names, regions
 from portal.rules import status as states
 from portal.rules.eligibility import ZONE, age_problem
 from portal.rules.nik import check_kk, check_nik, clean_number
@@ -83,11 +83,15 @@ def _required(value, message, field):
         raise DomainError(message, field=field)
 
 
-def _name(value, field, required, max_length):
+def _name(value, field, answer):
+    """A name answer (a portal.rules.names.NameAnswer) checked as its form field is, in the desk form's words."""
     value = (value or "").strip()
-    _required(value, required, field)
-    if len(value) > max_length or not any(ch.isalpha() for ch in value):
-        raise DomainError(_l("Check the name: letters, up to %(max)d characters", max=max_length), field=field)
+    _required(value, answer.required, field)
+    if len(value) > answer.max_length:
+        raise DomainError(answer.too_long % {"max": answer.max_length}, field=field)
+    problem = names.name_problem(value, for_staff(answer.label), answer.place)
+    if problem:
+        raise DomainError(problem, field=field)
     return value
 
 
@@ -136,8 +140,8 @@ def clean(data):
     if problem:
         raise DomainError(problem, field="kk_number")
     columns = {"nik": nik.digits, "birth_date": born, "kk_number": kk_number, "sex": nik.sex}
-    columns["full_name"] = _name(data.get("full_name"), "full_name", _l("Enter the applicant's full name"), 100)
-    columns["birth_place"] = _name(data.get("birth_place"), "birth_place", _l("Enter the place of birth"), 60)
+    columns["full_name"] = _name(data.get("full_name"), "full_name", names.FULL_NAME)
+    columns["birth_place"] = _name(data.get("birth_place"), "birth_place", names.BIRTH_PLACE)
     email = (data.get("contact_email") or "").strip()
     if email:
         try:
@@ -337,7 +341,7 @@ def record_dispute(nik, claimant_name, contact_phone, note, officer, ip=None):
     holder = nik_holder(check.digits)
     if holder is None or holder.channel == WALKIN:
         raise DomainError(NO_ONLINE_HOLDER, field="nik")
-    name = _name(claimant_name, "claimant_name", _l("Enter the applicant's full name"), 100)
+    name = _name(claimant_name, "claimant_name", names.CLAIMANT_NAME)
     phone, problem = check_mobile(contact_phone)
     if problem:
         raise DomainError(problem, field="contact_phone")
