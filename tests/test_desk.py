@@ -168,6 +168,66 @@ def test_dispute_path(app, desk, make_account):
         assert AuditEntry.select().where(AuditEntry.action == "nik_dispute.recorded").count() == 1
 
 
+DISPUTE_POST = {"claimant_name": "Siti Aminah", "contact_phone": "0812 3450 0004", "note": "datang lagi",
+                "ktp_seen": "y"}
+
+
+@pytest.mark.parametrize("htmx", [False, True])
+def test_a_second_dispute_over_an_open_one_is_refused_next_to_the_nik(app, desk, officer, make_account, make_staff,
+                                                                      staff_login, htmx):
+    from portal.models import Account, AuditEntry, NikDispute
+    from portal.services.applications import draft_for
+    from portal.services.intake import record_dispute
+
+    make_account(email="online@contoh.id", name="Dewi Online")
+    with app.app_context():
+        online = draft_for(Account.by_email("online@contoh.id"))
+        online.nik = nik(4)
+        online.save()
+        first = record_dispute(nik(4), "Siti Aminah", "081234500004", "", Account.get_by_id(officer.id))
+    headers = {"HX-Request": "true"} if htmx else {}
+    typed = {**DISPUTE_POST, "nik": "3201 0145 0695 0004"}
+    refused = desk.post("/petugas/meja/sengketa-nik", data=typed, headers=headers)
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 200 and ("<html" in html) is not htmx
+    error = re.search(r'id="nik-error">(.*?)</p>', html, re.S).group(1)
+    assert "sudah tercatat dan masih terbuka: kantor ini mencatatnya pada" in error and "WIB" in error
+    assert "PMO akan memutuskannya" in error and "Dewi" not in html and "online@" not in html
+    assert 'value="3201 0145 0695 0004"' in html and 'value="Siti Aminah"' in html and "datang lagi" in html
+    assert f'href="/petugas/meja/sengketa-nik/{first.id}"' in html  # this office's dispute, to print again
+    # Another office reads which office recorded it, and gets no link to a receipt that is not theirs.
+    make_staff("officer", email="lain@kantor.id", office_code="DISNAKER-3273")
+    elsewhere = app.test_client()
+    assert staff_login(elsewhere, "lain@kantor.id").status_code == 303
+    html = elsewhere.post("/petugas/meja/sengketa-nik", data=typed, headers=headers).get_data(as_text=True)
+    error = re.search(r'id="nik-error">(.*?)</p>', html, re.S).group(1)
+    assert "dicatat oleh Disnaker DISNAKER-3201 pada" in error and "kantor ini" not in error
+    assert "/petugas/meja/sengketa-nik/" not in html.replace('action="/petugas/meja/sengketa-nik"', "")
+    with app.app_context():
+        assert [d.id for d in NikDispute.select()] == [first.id]
+        assert AuditEntry.select().where(AuditEntry.action == "nik_dispute.recorded").count() == 1
+
+
+def test_the_entry_page_offers_no_second_dispute(app, desk, officer, make_account):
+    from portal.models import Account
+    from portal.services.applications import draft_for
+    from portal.services.intake import record_dispute
+
+    make_account(email="online@contoh.id", name="Dewi Online")
+    with app.app_context():
+        online = draft_for(Account.by_email("online@contoh.id"))
+        online.nik = nik(4)
+        online.save()
+    offered = desk.post("/petugas/meja/baru?fragment=nik", data={"nik": nik(4)}, headers={"HX-Request": "true"})
+    assert 'value="start"' in offered.get_data(as_text=True)
+    with app.app_context():
+        record_dispute(nik(4), "Siti Aminah", "081234500004", "", Account.get_by_id(officer.id))
+    for headers in ({"HX-Request": "true"}, {}):
+        html = desk.post("/petugas/meja/baru?fragment=nik", data={"nik": nik(4)}, headers=headers).get_data(
+            as_text=True)
+        assert "kantor ini mencatatnya pada" in html and 'value="start"' not in html
+
+
 def test_list_find_correct_withdraw(app, desk, officer):
     from portal.models import Application, AuditEntry
 

@@ -228,6 +228,115 @@ def test_dispute_only_against_an_online_holder(app, desk, make_account):
     create_walkin  # noqa: B018 (imported to keep the service's surface in one place)
 
 
+def online_holder(make_account, serial=5):
+    """An online draft (of "Dewi Online") holding nik(serial): a NIK a desk may dispute."""
+    from portal.models import Account
+    from portal.services.applications import draft_for
+
+    make_account(email="online@contoh.id", name="Dewi Online")
+    online = draft_for(Account.by_email("online@contoh.id"))
+    online.nik = nik(serial)
+    online.save()
+    return online
+
+
+def test_a_nik_has_at_most_one_open_dispute(app, desk, make_account, make_staff):
+    from portal.domain import DomainError
+    from portal.models import Account, Application, AuditEntry, NikDispute
+    from portal.services import audit, disputes
+    from portal.services.intake import findings, record_dispute
+
+    online = online_holder(make_account)
+    first = record_dispute(nik(5), "Siti Aminah", "081234567890", "e-KTP asli", desk)
+    with pytest.raises(DomainError) as refused:
+        record_dispute(nik(5).replace("0", "0 ", 1), "Siti Aminah", "081234567891", "datang lagi", desk)
+    message = str(refused.value.message)
+    assert refused.value.field == "nik"
+    assert "already open for this NIK: this office recorded it on" in message and " WIB" in message
+    assert "The PMO will decide it" in message and "Dewi" not in message and "online@" not in message
+    other = Account.get_by_id(make_staff("officer", email="lain@kantor.id", office_code="DISNAKER-3273").id)
+    with pytest.raises(DomainError) as refused:
+        record_dispute(nik(5), "Siti Aminah", "081234567892", "", other)
+    message = str(refused.value.message)
+    assert refused.value.field == "nik" and "Disnaker DISNAKER-3201 recorded it on" in message
+    assert "this office" not in message and "Dewi" not in message
+    assert [d.id for d in NikDispute.select()] == [first.id]
+    assert AuditEntry.select().where(AuditEntry.action == "nik_dispute.recorded").count() == 1
+    # The entry page says the same, and offers no second dispute to record.
+    notes = findings(desk.office, nik=nik(5))["nik"]
+    assert [kind for kind, _ in notes] == ["taken", "warning"] and "this office recorded it" in str(notes[1][1])
+    # Decided, the NIK may be disputed again: here its draft's owner typed it once more after the release.
+    pmo = Account.get_by_id(make_staff("pmo").id)
+    disputes.resolve(first, pmo, disputes.RELEASE, "KTP asli dilihat")
+    Application.update(nik=nik(5)).where(Application.id == online.id).execute()
+    second = record_dispute(nik(5), "Siti Aminah", "081234567890", "", other)
+    assert [(d.id, d.status) for d in NikDispute.select().order_by(NikDispute.id)] == [(first.id, "resolved"),
+                                                                                    (second.id, "open")]
+    assert [kind for kind, _ in findings(desk.office, nik=nik(5))["nik"]] == ["taken", "warning"]
+    assert audit.verify().ok
+
+
+def test_a_dispute_recorded_a_moment_ago_elsewhere_refuses_with_the_same_message(app, desk, make_account,
+                                                                                 make_staff, monkeypatch):
+    """The check before the insert saw nothing (another desk's row was not yet committed): the database's
+    index refuses the second open dispute, and the officer reads the same message, nothing written."""
+    from portal.domain import DomainError
+    from portal.models import Account, AuditEntry, NikDispute
+    from portal.services import intake
+
+    online_holder(make_account)
+    other = Account.get_by_id(make_staff("officer", email="lain@kantor.id", office_code="DISNAKER-3273").id)
+    first = intake.record_dispute(nik(5), "Siti Aminah", "081234567890", "", other)
+    looked, real = [], intake.open_dispute
+    monkeypatch.setattr(intake, "open_dispute", lambda digits: real(digits) if looked.append(digits) or
+                        len(looked) > 1 else None)
+    with pytest.raises(DomainError) as refused:
+        intake.record_dispute(nik(5), "Siti Aminah", "081234567890", "", desk)
+    assert refused.value.field == "nik" and len(looked) == 2
+    assert "Disnaker DISNAKER-3273 recorded it on" in str(refused.value.message)
+    assert [d.id for d in NikDispute.select()] == [first.id]
+    assert AuditEntry.select().where(AuditEntry.action == "nik_dispute.recorded").count() == 1
+
+
+def test_desks_recording_one_nik_at_once_open_one_dispute(app, make_account, make_staff):
+    """Four officers at two offices record the same claim at the same moment, on the real database."""
+    import threading
+
+    from portal.domain import DomainError
+    from portal.models import Account, AuditEntry, NikDispute, db
+    from portal.services import audit, intake
+
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        online_holder(make_account)
+    officers = [make_staff("officer", email=f"petugas{n}@kantor.id", office_code=f"DISNAKER-32{n % 2}1").id
+                for n in range(4)]
+    outcomes, barrier = [], threading.Barrier(len(officers))
+
+    def record(officer_id):
+        with app.test_request_context(headers={"Accept-Language": "en"}):
+            officer = Account.get_by_id(officer_id)
+            barrier.wait()
+            try:
+                intake.record_dispute(nik(5), "Siti Aminah", "081234567890", "", officer)
+                outcomes.append("recorded")
+            except DomainError as error:
+                outcomes.append((error.field, "already open" in str(error.message)))
+            finally:
+                db.close()
+
+    threads = [threading.Thread(target=record, args=(officer_id,)) for officer_id in officers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes, key=str) == [("nik", True)] * 3 + ["recorded"]
+    with app.app_context():
+        assert NikDispute.select().where(NikDispute.status == "open").count() == 1
+        assert NikDispute.select().count() == 1
+        assert AuditEntry.select().where(AuditEntry.action == "nik_dispute.recorded").count() == 1
+        assert audit.verify().ok
+
+
 def test_find_own_office_only(app, make_staff, desk):
     from portal.models import Account
     from portal.services.intake import create_walkin, entered_today, find

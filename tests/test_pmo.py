@@ -253,6 +253,27 @@ def test_a_dispute_decided_twice_at_once_rejects_and_tells_once(app, make_staff)
         assert NikDispute.get_by_id(dispute.id).resolved_by_id == first.id
 
 
+@pytest.mark.parametrize("htmx", [False, True])
+def test_deciding_a_resolved_dispute_again_changes_nothing_and_says_so(app, pmo, htmx):
+    online, dispute = dispute_over(app, sent=True)
+    decided = pmo.post(f"/pmo/sengketa-nik/{dispute.id}", data={"resolution": "walkin_valid", "note": "KTP asli"})
+    assert decided.status_code == 303
+    with app.app_context():
+        before = (OutboxMessage.select().count(), AuditEntry.select().count())
+    again = pmo.post(f"/pmo/sengketa-nik/{dispute.id}", data={"resolution": "released", "note": "lagi"},
+                     headers={"HX-Request": "true"} if htmx else {})
+    html = again.get_data(as_text=True)
+    assert again.status_code == 200 and ("<html" in html) is not htmx
+    assert "This dispute has already been resolved." in html
+    assert "Resolved: The walk-in is the NIK's valid holder" in html and 'name="resolution"' not in html
+    with app.app_context():
+        resolved = NikDispute.get_by_id(dispute.id)
+        assert (resolved.resolution, resolved.resolution_note) == ("walkin_valid", "KTP asli")
+        rejected = Application.get_by_id(online.id)
+        assert (rejected.status, rejected.nik) == ("rejected", None)
+        assert (OutboxMessage.select().count(), AuditEntry.select().count()) == before
+
+
 def test_a_sent_application_cannot_have_its_nik_released(app, pmo, mailbox):
     online, dispute = dispute_over(app, sent=True)
     refused = pmo.post(f"/pmo/sengketa-nik/{dispute.id}", data={"resolution": "released", "note": "coba"})

@@ -216,6 +216,32 @@ def test_migrations_build_the_schema_the_models_describe(app):
         assert migrate() == []
 
 
+def test_the_one_open_dispute_migration_names_nik_disputes_open_twice(app):
+    """Disputes recorded twice before the rule: the migration stops and names them for the PMO to decide."""
+    from playhouse.migrations import Runner
+
+    from portal.database import MIGRATIONS_DIR
+    from portal.models import ALL_MODELS, Account, NikDispute, Office, db
+
+    with app.app_context():
+        db.connect(reuse_if_open=True)
+        db.drop_tables(ALL_MODELS)
+        db.execute_sql("DROP TABLE IF EXISTS schema_migration")
+        runner = Runner(db.obj, MIGRATIONS_DIR)
+        runner.up(target="0027_account_language")
+        office = Office.create(code="DISNAKER-3201", name="Disnaker Bogor", kind="regency", region_code="32.01")
+        officer = Account.create(email="petugas@kantor.id", full_name="Rina", password_hash="x", role="officer",
+                                 office=office)
+        made = [NikDispute.create(nik=nik, claimant_name="Siti", contact_phone="+6281234567890", office=office,
+                                  recorded_by=officer, status=state)
+                for nik, state in [("3201014506950001", "open"), ("3201014506950001", "open"),
+                                   ("3201014506950001", "resolved"), ("3201014506950002", "open")]]
+        with pytest.raises(RuntimeError, match=rf"dispute ids \[{made[0].id}, {made[1].id}\]"):
+            runner.up()
+        NikDispute.update(status="resolved").where(NikDispute.id == made[1].id).execute()
+        assert "0028_one_open_dispute_per_nik" in runner.up()
+
+
 def test_init_db_and_seed_demo_commands(app, runner):
     from portal.models import ALL_MODELS, db
 

@@ -9,6 +9,7 @@ from portal.forms.walkin import DisputeForm
 from portal.htmx import see_other
 from portal.models import NikDispute
 from portal.rendering import render_page
+from portal.rules.nik import clean_number
 from portal.services import disputes, intake
 
 
@@ -18,6 +19,7 @@ def dispute_new():
     (action=start), so the NIK, name and number carry over and are never put in a URL."""
     starting = request.form.get("action") == "start"
     form = DisputeForm(formdata=None) if starting else DisputeForm()
+    ours = None  # this office's open dispute over the NIK, when that is why it was refused: linked from the page
     if starting:
         form.nik.data = request.form.get("nik", "")
         form.claimant_name.data = request.form.get("full_name", "")
@@ -31,9 +33,12 @@ def dispute_new():
                 form[error.field].errors = [*form[error.field].errors, error.message]
             else:
                 form.form_errors.append(error.message)
+            if error.field == "nik":
+                existing = intake.open_dispute(clean_number(form.nik.data or ""))
+                ours = existing if existing is not None and existing.office_id == actor().office_id else None
         else:
             return see_other(url_for(".dispute_receipt", dispute_id=dispute.id))
-    return render_page("desk/dispute_form.html", form=form)
+    return render_page("desk/dispute_form.html", form=form, ours=ours)
 
 
 @bp.route("/sengketa-nik/<int:dispute_id>")

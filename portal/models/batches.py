@@ -1,6 +1,6 @@
 """An office's batches of walk-in records (pengumpulan kolektif) and the NIK disputes recorded at its desk."""
 
-from peewee import AutoField, CharField, DateTimeField, ForeignKeyField, IntegerField, TextField
+from peewee import SQL, AutoField, CharField, DateTimeField, ForeignKeyField, IntegerField, TextField
 
 from portal.models.accounts import Account
 from portal.models.base import BaseModel, utcnow
@@ -56,3 +56,9 @@ class NikDispute(BaseModel):
 
     class Meta:
         table_name = "nik_dispute"
+
+
+# At most one open dispute per NIK, however many desks record one at once; resolved ones stay as the record
+# (migration 0028).
+NikDispute.add_index(NikDispute.index(NikDispute.nik, unique=True, where=SQL("status = 'open'"),
+                                      name="nik_dispute_one_open"))

@@ -25,12 +25,18 @@ def dispute_detail(dispute_id):
     """One dispute: who claims the NIK, the state of the application holding it, and the decision."""
     dispute = get_object_or_404(NikDispute, NikDispute.id == dispute_id)
     form = DisputeForm()
-    if dispute.status == "open" and form.validate_on_submit():
+    if request.method == "POST" and dispute.status != "open":
+        flash(disputes.NOT_OPEN, "info")  # a second decision (another tab, Back and resubmit) changes nothing
+    elif dispute.status == "open" and form.validate_on_submit():
         try:
             disputes.resolve(dispute, current_user._get_current_object(), form.resolution.data, form.note.data,
                              ip=request.remote_addr)
         except DomainError as error:
-            (form[error.field].errors if error.field in form else form.form_errors).append(error.message)
+            dispute = NikDispute.get_by_id(dispute.id)
+            if dispute.status != "open":  # another PMO hand decided it a moment ago
+                flash(error.message, "info")
+            else:
+                (form[error.field].errors if error.field in form else form.form_errors).append(error.message)
         else:
             flash(_("The dispute is resolved."), "success")
             return see_other(url_for(".dispute_list"))

@@ -30,12 +30,14 @@ from datetime import datetime, time, timedelta, timezone
 from functools import wraps
 
 from email_validator import EmailNotValidError, validate_email
+from flask_babel import LazyString
 from peewee import IntegrityError
 
 from portal import choices
 from portal.domain import DomainError
 from portal.i18n import lazy_gettext as _l
-from portal.models import Address, Application, Batch, NikDispute, db, utcnow
+from portal.models import Address, Application, Batch, NikDispute, Office, db, utcnow
+from portal.rendering import datetime_utc
 from portal.roles import OFFICE_ROLES
 from portal.rules import names, regions
 from portal.rules import status as states
@@ -330,10 +332,37 @@ def withdraw_walkin(application, officer, reason, note=None, ip=None):
     return transition(application, officer, states.WITHDRAWN, reason=reason, note=(note or "").strip() or None, ip=ip)
 
 
+def open_dispute(nik):
+    """The open dispute over this NIK, or None: there is at most one (migration 0028)."""
+    return (NikDispute.select(NikDispute, Office).join(Office)
+            .where(NikDispute.nik == nik, NikDispute.status == "open").first())
+
+
+def dispute_open(dispute, office):
+    """Why no second dispute over a NIK is recorded while `dispute` is open, for the officer at `office`: when
+    and where it was recorded (never anything of the online application), and what to tell the person."""
+    when = LazyString(datetime_utc, dispute.created_at)  # in the language and zone of the page that shows it
+    if office is not None and dispute.office_id == office.id:
+        return _l("A NIK dispute is already open for this NIK: this office recorded it on %(when)s. The PMO will "
+                  "decide it, so do not record it again: tell the person their case stands and the PMO will "
+                  "contact them.", when=when)
+    return _l("A NIK dispute is already open for this NIK: %(office)s recorded it on %(when)s. The PMO will decide "
+              "it, so do not record it again: tell the person their case stands and the PMO will contact them at "
+              "the number they gave there.", office=dispute.office.name, when=when)
+
+
+def _refuse_open_dispute(nik, office):
+    existing = open_dispute(nik)
+    if existing is not None:
+        raise DomainError(dispute_open(existing, office), field="nik")
+
+
 @in_staff_voice
 def record_dispute(nik, claimant_name, contact_phone, note, officer, ip=None):
     """Record that the person at the desk, with the original e-KTP, claims a NIK another online application
-    holds (DESIGN.md 2.2). Nothing of that application is read out; the PMO resolves it. Returns the NikDispute."""
+    holds (DESIGN.md 2.2). Nothing of that application is read out; the PMO resolves it. While a dispute over
+    the NIK is open, another is refused (it says when and where the open one was recorded). Returns the
+    NikDispute."""
     _office_staff(officer)
     check = check_nik(nik)
     if check.errors:
@@ -341,34 +370,41 @@ def record_dispute(nik, claimant_name, contact_phone, note, officer, ip=None):
     holder = nik_holder(check.digits)
     if holder is None or holder.channel == WALKIN:
         raise DomainError(NO_ONLINE_HOLDER, field="nik")
+    _refuse_open_dispute(check.digits, officer.office)
     name = _name(claimant_name, "claimant_name", names.CLAIMANT_NAME)
     phone, problem = check_mobile(contact_phone)
     if problem:
         raise DomainError(problem, field="contact_phone")
-    with db.atomic():
-        dispute = NikDispute.create(nik=check.digits, claimant_name=name, contact_phone=phone,
-                                    note=(note or "").strip(), office=officer.office, recorded_by=officer)
-        audit.record(officer, "nik_dispute.recorded", dispute, fields=["nik", "claimant_name", "contact_phone", "note"],
-                     ip=ip)
+    try:
+        with write_transaction():
+            dispute = NikDispute.create(nik=check.digits, claimant_name=name, contact_phone=phone,
+                                        note=(note or "").strip(), office=officer.office, recorded_by=officer)
+            audit.record(officer, "nik_dispute.recorded", dispute,
+                         fields=["nik", "claimant_name", "contact_phone", "note"], ip=ip)
+    except IntegrityError:
+        _refuse_open_dispute(check.digits, officer.office)  # another desk recorded it a moment ago
+        raise
     return dispute
 
 
 def findings(office, nik=None, kk_number=None, phone=None, exclude_id=None):
     """What the desk should know before saving, as {field: [(kind, message)]}: kind "taken" (the NIK is
-    registered: saving is refused), "dispute" (taken by an online application: a dispute can be recorded), or
-    "warning". Never a name or other personal value of another record."""
+    registered: saving is refused), "dispute" (taken by an online application: a dispute can be recorded, unless
+    one is open, which a "warning" then says), or "warning". Never a name or other personal value of another
+    record."""
     found = {}
     digits = clean_number(nik or "")
     if len(digits) == 16:
         other = nik_holder(digits, exclude_id)
         if other is not None:
             found.setdefault("nik", []).append(("taken", where_registered(other, office)))
-            if other.channel != WALKIN:
-                found["nik"].append(("dispute", _l(
-                    "If the person in front of you shows the original e-KTP with this NIK and never registered "
-                    "online, record a NIK dispute.")))
-        if NikDispute.select().where(NikDispute.nik == digits, NikDispute.status == "open").exists():
-            found.setdefault("nik", []).append(("warning", _l("A NIK dispute is already open for this NIK.")))
+        existing = open_dispute(digits)
+        if existing is not None:
+            found.setdefault("nik", []).append(("warning", dispute_open(existing, office)))
+        elif other is not None and other.channel != WALKIN:
+            found["nik"].append(("dispute", _l(
+                "If the person in front of you shows the original e-KTP with this NIK and never registered "
+                "online, record a NIK dispute.")))
     kk = clean_number(kk_number or "")
     if len(kk) == 16:
         query = Application.select().where(Application.kk_number == kk, Application.status != states.WITHDRAWN)
