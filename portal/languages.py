@@ -20,3 +20,13 @@ def remember(account, code):
     if code in current_app.config["LANGUAGES"] and account.language != code:
         Account.update(language=code).where(Account.id == account.id).execute()
         account.language = code
+
+
+def of_application(application, reader=None):
+    """The language of notices about an application: its account owner's (`reader` spares the query when it is
+    that account), the default for a walk-in record without an account."""
+    if application.account_id is None:
+        return of(None)
+    if reader is None or reader.id != application.account_id:
+        reader = Account.get_or_none(Account.id == application.account_id)
+    return of(reader)

@@ -6,9 +6,11 @@
   with {to} and {text} placeholders, SMS_HTTP_AUTH_HEADER ("Authorization: Bearer ...") and
   SMS_HTTP_TIMEOUT in seconds. Any answer but 2xx, or no answer, raises SmsDeliveryError and the outbox tries again.
 
-send_sms() checks the text and posts it to the outbox (portal.outbox), sealed; the queue's worker calls
-deliver(). The text holds a one-time code, so it is never logged (the console backend's print is the
-deliberate development exception), and the number is logged only masked.
+Every translated text the portal sends is registered with sms_text(), so that one test can check that each fits
+one SMS in every language. send_sms() writes the text in its reader's language, checks it and posts it to the
+outbox (portal.outbox), sealed; the queue's worker calls deliver(). A text may hold a one-time code, so it is
+never logged (the console backend's print is the deliberate development exception), and the number is logged
+only masked.
 """
 
 import http.client
@@ -20,7 +22,7 @@ import urllib.parse
 import urllib.request
 
 from flask import current_app
-from flask_babel import force_locale
+from flask_babel import LazyString, force_locale
 
 from portal import outbox
 from portal.rules.phone import gsm7, mask, sms_length
@@ -31,6 +33,8 @@ JSON = "application/json"
 FORM = "application/x-www-form-urlencoded"
 PLACEHOLDER = re.compile(r"\{(to|text)\}")
 HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
+TEXTS = []  # every lazily translated SMS text (English msgid), in the order the modules registered them
+
 
 class SmsDeliveryError(Exception):
     """The gateway did not accept the SMS; raised inside the delivery job so that it is tried again.
@@ -39,9 +43,22 @@ class SmsDeliveryError(Exception):
     """
 
 
+def sms_text(message):
+    """Register a lazily translated SMS text (an English msgid with %(name)s placeholders); returns it."""
+    TEXTS.append(message)
+    return message
+
+
+def written(text, language, values):
+    """The text in a language (a lazy one translated, a plain one as it is), its placeholders filled with values."""
+    with force_locale(language):
+        text = str(text)
+    return text % values if values else text
+
+
 def check_text(text):
     """The text as str, or ValueError if it cannot go as one GSM-7 SMS (a programming error, not user input)."""
-    text = str(text)  # renders a lazy_gettext string in the current locale
+    text = str(text)
     if not text:
         raise ValueError("SMS text is empty")
     if not gsm7(text):
@@ -53,17 +70,20 @@ def check_text(text):
     return text
 
 
-def send_sms(to_e164, text, kind="notice", language="id"):
-    """Post one SMS (plain or lazily translated text) to an E.164 number to the outbox; `kind` names its purpose.
+def send_sms(to_e164, text, kind="notice", language="id", **values):
+    """Post one SMS (plain or registered text) to an E.164 number to the outbox; `kind` names its purpose.
 
-    A lazy text is written in `language` (its reader's, portal.languages), whatever language the page was in.
+    A registered text is written in `language` (its reader's, portal.languages), whatever language the page was
+    in, then its placeholders are filled with `values`.
 
-    ValueError if the number is not E.164 or the text does not fit one GSM-7 SMS.
+    ValueError if the number is not E.164, the text is lazy but not registered, or it does not fit one GSM-7 SMS.
     """
     if not isinstance(to_e164, str) or not E164.fullmatch(to_e164):
         raise ValueError(f"SMS recipient must be an E.164 number like +6281234567890, not {mask(str(to_e164))}")
-    with force_locale(language):
-        text = check_text(text)
+    if isinstance(text, LazyString) and not any(text is registered for registered in TEXTS):
+        # Unregistered, it would escape the test that every text fits one SMS in every language.
+        raise ValueError("SMS texts are registered with sms_text() where they are defined")
+    text = check_text(written(text, language, values))
     outbox.post("sms", kind, to=to_e164, text=text)
     current_app.logger.info("sms queued to %s", mask(to_e164))
 

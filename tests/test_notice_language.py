@@ -1,12 +1,17 @@
 """Notices reach applicants in the language they use the portal in: remembered on their account when they
 register, claim a walk-in record or switch language while logged in; Indonesian for everyone else."""
 
+import re
+
+import pytest
 from conftest import PASSWORD, body
+from walkin_support import make_walkin, walkin
+from wave_support import make_application, past_wave
+from wizard_support import PHONE_E164, application_of, complete_sections
+
 from portal.models import Account
 from portal.services import selection
 from portal.services.status import transition
-from walkin_support import walkin
-from wave_support import make_application, past_wave
 
 
 def language_of(app, email):
@@ -73,3 +78,33 @@ def test_a_wave_result_reaches_an_english_speaking_applicant_in_english(app, cli
     [email] = mailbox.to("dewi@contoh.id")
     assert email["Subject"].strip() == "Prakerja gelombang 1: Lolos" and "Halo" in body(email)
     assert sms.texts_to("+6281200000002")[-1].startswith("Selamat, Anda lolos Prakerja gelombang 1.")
+
+
+@pytest.mark.parametrize("language, code_text, sent_text", [
+    ("en", r"Your Prakerja code: \d{6}\. Valid for 10 minutes\. Do not give this code to anyone\.",
+     "Your Prakerja application has been sent. Reference number: {}. Keep this number."),
+    ("id", r"Kode Prakerja Anda: \d{6}\. Berlaku 10 menit\. Jangan berikan kode ini kepada siapa pun\.",
+     "Pendaftaran Prakerja Anda terkirim. Nomor pendaftaran: {}. Simpan nomor ini."),
+])
+def test_the_code_and_the_application_sent_sms_reach_an_applicant_in_their_language(app, client, make_account, login,
+                                                                                    sms, language, code_text,
+                                                                                    sent_text):
+    make_account()
+    login()
+    client.get(f"/bahasa/{language}")
+    complete_sections(client, sms)
+    assert client.post("/pendaftaran/periksa", data={"declaration": "y"}).status_code == 303
+    code, sent = sms.texts_to(PHONE_E164)
+    assert re.fullmatch(code_text, code)
+    assert sent == sent_text.format(application_of(app).reference)
+
+
+def test_a_walkin_at_an_english_desk_gets_the_code_in_indonesian(app, client, make_staff, staff_login, sms):
+    officer = make_staff("officer")
+    record = make_walkin(app, officer)
+    client.set_cookie("lang", "en")
+    staff_login(client, officer.email)
+    assert client.post(f"/petugas/meja/data/{record.reference}/nomor-hp", data={"action": "send"}).status_code == 303
+    assert "Code sent." in client.get(f"/petugas/meja/data/{record.reference}/nomor-hp").get_data(as_text=True)
+    [text] = sms.texts_to(record.phone)
+    assert text.startswith("Kode Prakerja Anda: ")

@@ -1,22 +1,34 @@
 """SMS: mobile number rules, the GSM-7 alphabet, and delivery through a real local HTTP gateway."""
 
+import importlib
 import json
 import logging
+import pkgutil
+import re
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from flask_babel import force_locale
 
+import portal
+from portal.i18n import lazy_gettext as _l
 from portal.jobs import huey
+from portal.links import external_url
+from portal.rules import status
 from portal.rules.phone import check_mobile, gsm7, mask, sms_length
+from portal.services import notices
 from portal.sms import (
+    MAX_SEPTETS,
+    TEXTS,
     ConsoleGateway,
     HttpGateway,
     SmsDeliveryError,
     deliver,
     gateway,
     send_sms,
+    written,
 )
 
 NUMBER = "+6281234567890"
@@ -248,6 +260,47 @@ def test_texts_up_to_160_septets_are_sent(ctx, sms_gateway, text):
 def test_the_number_must_already_be_e164(ctx, sms_gateway, to):
     with pytest.raises(ValueError, match="E.164"):
         send_sms(to, TEXT)
+    assert sms_gateway.requests == []
+
+
+def every_sms_text():
+    """Every SMS text the portal registers: each of its modules imported, so each has registered its own."""
+    for module in pkgutil.walk_packages(portal.__path__, "portal."):
+        importlib.import_module(module.name)
+    return TEXTS
+
+
+def longest_values(app, language):
+    """The longest value each placeholder of an SMS text is filled with, in a language."""
+    # The longest of the pages SMS link to, at README's example of the public address.
+    app.config["BASE_URL"] = "https://prakerja.example"
+    links = [external_url(endpoint) for endpoint in ("applicant.task_list", "applicant.letter", "tracking.status_check")]
+    with force_locale(language):
+        labels = [str(status.label(to)) for to in notices.NOTIFIED]
+    # A status notice's reason is left out when it would not fit (portal.services.notices), so "" is its worst.
+    return {"code": "000000", "minutes": app.config["OTP_VALID_MINUTES"], "reference": "PK-XXXX-XXXX", "number": 999,
+            "link": max(links, key=len), "status": max(labels, key=len), "reason": ""}
+
+
+def test_every_sms_text_fits_one_sms_in_every_language_and_is_translated(ctx):
+    texts = every_sms_text()
+    assert len(texts) >= 10  # the code, claim code, application sent, status, dispute, 2 letter and 3 wave texts
+    for text in texts:
+        seen = {}
+        for language in ctx.config["LANGUAGES"]:
+            placeholders = set(re.findall(r"%\((\w+)\)", written(text, language, None)))
+            values = {name: value for name, value in longest_values(ctx, language).items() if name in placeholders}
+            assert placeholders == set(values), f"give the longest value of {placeholders - set(values)} here"
+            seen[language] = written(text, language, values)
+            assert gsm7(seen[language]), seen[language]
+            assert sms_length(seen[language]) <= MAX_SEPTETS, seen[language]
+        # An English msgid with an Indonesian translation: one written alike in both languages is neither.
+        assert seen["en"] != seen["id"], seen["en"]
+
+
+def test_a_translated_text_must_be_registered_to_be_sent(ctx, sms_gateway):
+    with pytest.raises(ValueError, match="sms_text"):
+        send_sms(NUMBER, _l("Your Prakerja code: %(code)s."), code=CODE)
     assert sms_gateway.requests == []
 
 

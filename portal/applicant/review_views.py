@@ -5,6 +5,7 @@ from flask_login import current_user
 from wtforms import BooleanField
 from wtforms.validators import DataRequired
 
+from portal import languages
 from portal.applicant import bp
 from portal.applicant.tasks import ready_to_send
 from portal.email import send_email
@@ -17,7 +18,9 @@ from portal.rendering import render_page
 from portal.rules.phone import mask
 from portal.services import applications, waves
 from portal.services.photos import photos_of
-from portal.sms import send_sms
+from portal.sms import send_sms, sms_text
+
+SENT_SMS = sms_text(_l("Your Prakerja application has been sent. Reference number: %(reference)s. Keep this number."))
 
 
 class SendForm(Form):
@@ -42,8 +45,8 @@ def check():
             if changed:
                 send_email("application_sent", account.email, account=account, name=sent.full_name,
                            reference=sent.reference, status_link=external_url("applicant.task_list"))
-                send_sms(sent.verified_phone, _l("Pendaftaran Prakerja Anda terkirim. Nomor pendaftaran: %(reference)s. "
-                                                 "Simpan nomor ini.", reference=sent.reference), kind="application_sent")
+                send_sms(sent.verified_phone, SENT_SMS, kind="application_sent", language=languages.of(account),
+                         reference=sent.reference)
         return see_other(url_for(".submitted"))
     if application.is_submitted and form.is_submitted():
         return see_other(url_for(".submitted"))  # a second tap on Send

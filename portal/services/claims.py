@@ -11,6 +11,7 @@ from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from peewee import IntegrityError
 
+from portal import languages
 from portal.domain import DomainError
 from portal.email import send_email
 from portal.i18n import lazy_gettext as _l
@@ -18,13 +19,16 @@ from portal.links import external_url
 from portal.models import Account, Application, OtpCode, SmsLog, db, utcnow
 from portal.rules import status
 from portal.services import audit, passwords, phones
-from portal.sms import send_sms
+from portal.sms import send_sms, sms_text
 
 CANNOT = _l("This application cannot be claimed online. If it is yours, visit the manpower office where you "
             "registered, with your e-KTP.")
 EMAIL_TAKEN = _l("An account already uses this email address. Enter a different address")
 LINK_PROBLEM = _l("This link is not valid or has expired. Start the claim again to get a new one.")
 UNCLAIMABLE = frozenset({status.WITHDRAWN})
+# To the number on a walk-in record, whose owner has no account yet: in Indonesian (portal.languages).
+CODE_SMS = sms_text(_l("Your Prakerja claim code: %(code)s. Valid for %(minutes)d minutes. Do not give this code "
+                       "to anyone."))
 
 
 def find(reference, nik, birth_date):
@@ -57,9 +61,8 @@ def send_code(application, ip):
         OtpCode.create(application=application, phone=application.phone,
                        code_hash=phones.code_hash(application.id, application.phone, code))
         SmsLog.create(phone=application.phone, ip=ip, kind="claim")
-        send_sms(application.phone, _l("Your Prakerja claim code: %(code)s. Valid for %(minutes)d minutes. Do not "
-                                       "give this code to anyone.", code=code,
-                                       minutes=current_app.config["OTP_VALID_MINUTES"]), kind="claim")
+        send_sms(application.phone, CODE_SMS, kind="claim", language=languages.of(None), code=code,
+                 minutes=current_app.config["OTP_VALID_MINUTES"])
 
 
 def check_code(application, typed):

@@ -21,7 +21,7 @@ from portal.models import Account, Application, NikDispute, db, utcnow
 from portal.rules import status
 from portal.services import audit
 from portal.services.status import transition
-from portal.sms import send_sms
+from portal.sms import send_sms, sms_text
 
 RELEASE, WALKIN_VALID = "released", "walkin_valid"
 RESOLUTIONS = {
@@ -32,6 +32,9 @@ LOST = "nik_dispute_lost"  # the rejection's reason key (portal.rules.status.DIS
 NOT_OPEN = _l("This dispute has already been resolved.")
 NOT_A_DRAFT = _l("The online application holding this NIK has been sent, so the NIK cannot be released from it. "
                  "Choose whether the walk-in is the valid holder.")
+# To the number the claimant gave at the desk: a walk-in without an account, so in Indonesian (portal.languages).
+DECIDED_SMS = sms_text(_l("Prakerja: your NIK dispute has been decided. Visit the manpower office where you "
+                          "recorded it, with your e-KTP, to continue."))
 
 
 def open_disputes():
@@ -85,6 +88,5 @@ def resolve(dispute, actor, resolution, note, ip=None):
             with force_locale(languages.of(owner)):  # the owner's language, not the PMO page's
                 send_email("nik_released", owner.email, account=owner, name=owner.full_name,
                            link=external_url("auth.login"))
-        send_sms(dispute.contact_phone, _l("Prakerja: your NIK dispute has been decided. Visit the manpower office "
-                                           "where you recorded it, with your e-KTP, to continue."), kind="dispute")
+        send_sms(dispute.contact_phone, DECIDED_SMS, kind="dispute", language=languages.of(None))
     return dispute

@@ -22,7 +22,7 @@ from portal.models import Account, Application, StatementLetter, db, utcnow
 from portal.rules import waves as wave_rules
 from portal.services import audit, waves
 from portal.services.photos import PROBLEMS, store_all
-from portal.sms import send_sms
+from portal.sms import send_sms, sms_text
 from portal.storage import storage
 
 PENDING, APPROVED, REJECTED = "pending", "approved", "rejected"
@@ -51,8 +51,8 @@ REASON_MISSING = _l("Enter the reason the applicant will read")
 # Sent in the applicant's language whatever the page's (portal.languages); one GSM-7 SMS each, the reason is
 # in the email and on the applicant's page.
 SMS_TEXTS = {
-    APPROVED: _l("Your Prakerja statement letter is approved. You can join the next wave. Info: %(link)s"),
-    REJECTED: _l("Your Prakerja statement letter was not accepted. Read why and upload it again: %(link)s"),
+    APPROVED: sms_text(_l("Your Prakerja statement letter is approved. You can join the next wave. Info: %(link)s")),
+    REJECTED: sms_text(_l("Your Prakerja statement letter was not accepted. Read why and upload it again: %(link)s")),
 }
 
 
@@ -202,5 +202,5 @@ def _post(letter, application, account):
         send_email("letter_decision", address, account=account, name=application.full_name,
                    approved=letter.status == APPROVED, reason=letter.reason, link=link)
     if application.verified_phone:
-        send_sms(application.verified_phone, SMS_TEXTS[letter.status] % {"link": link}, kind="letter_decision",
-                 language=languages.of(account))
+        send_sms(application.verified_phone, SMS_TEXTS[letter.status], kind="letter_decision",
+                 language=languages.of(account), link=link)

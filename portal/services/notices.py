@@ -20,7 +20,7 @@ from portal.links import external_url
 from portal.models import Account, Application
 from portal.rules import status
 from portal.rules.phone import gsm7, sms_length
-from portal.sms import MAX_SEPTETS
+from portal.sms import MAX_SEPTETS, sms_text
 
 NOTIFIED = frozenset({status.RETURNED, status.RATIFIED, status.CONFIRMED, status.REJECTED})
 REFERENCE, NAME = "@@REFERENCE@@", "@@NAME@@"
@@ -42,7 +42,7 @@ REASON_STEPS = {
     "nik_dispute_lost": _l("The NIK has been taken off your application. If this NIK really is yours, visit a "
                            "manpower office with your original e-KTP and family card (KK)."),
 }
-SMS_TEXT = _l("Prakerja %(reference)s: %(status)s.%(reason)s Check status: %(link)s")
+SMS_TEXT = sms_text(_l("Prakerja %(reference)s: %(status)s.%(reason)s Check status: %(link)s"))
 SMS_REASON = _l(" Reason: %(reason)s.")
 
 

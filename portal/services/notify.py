@@ -17,16 +17,17 @@ from portal.models import Account, Application, Wave, WaveEntry, db, utcnow
 from portal.rules import screening
 from portal.rules import waves as rules
 from portal.services import audit
-from portal.sms import send_sms
+from portal.sms import send_sms, sms_text
 
 CHUNK = 500
 
 SMS_TEXTS = {
-    rules.OUTCOME_SELECTED: _l("Congratulations, you were selected in Prakerja wave %(number)d. See the next steps: "
-                               "%(link)s"),
-    rules.OUTCOME_NOT_SELECTED: _l("You were not selected in Prakerja wave %(number)d because the quota was full. "
-                                   "You can join the next wave. Info: %(link)s"),
-    rules.OUTCOME_INELIGIBLE: _l("You do not meet the conditions of Prakerja wave %(number)d. Why: %(link)s"),
+    rules.OUTCOME_SELECTED: sms_text(_l("Congratulations, you were selected in Prakerja wave %(number)d. See the "
+                                        "next steps: %(link)s")),
+    rules.OUTCOME_NOT_SELECTED: sms_text(_l("You were not selected in Prakerja wave %(number)d because the quota "
+                                            "was full. You can join the next wave. Info: %(link)s")),
+    rules.OUTCOME_INELIGIBLE: sms_text(_l("You do not meet the conditions of Prakerja wave %(number)d. Why: "
+                                          "%(link)s")),
 }
 
 
@@ -89,5 +90,5 @@ def _post(wave, entry, application, account):
                    reason=screening.reason_label(entry.reason), status_link=link)
     phone = application.verified_phone or None
     if phone:
-        send_sms(phone, SMS_TEXTS[entry.outcome] % {"number": wave.number, "link": link}, kind="wave_result",
-                 language=languages.of(account))
+        send_sms(phone, SMS_TEXTS[entry.outcome], kind="wave_result", language=languages.of(account),
+                 number=wave.number, link=link)

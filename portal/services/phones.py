@@ -10,16 +10,18 @@ from datetime import timedelta
 from flask import current_app
 from peewee import IntegrityError
 
+from portal import languages
 from portal.domain import DomainError
 from portal.i18n import lazy_gettext as _l
 from portal.models import Application, OtpCode, SmsLog, db, utcnow
 from portal.services.applications import update, write
-from portal.sms import send_sms
+from portal.sms import send_sms, sms_text
 from portal.units import duration
 from portal.waits import code_wait
 
 DEAD_CODE = _l("This code can no longer be used. Ask for a new code")
 NUMBER_TAKEN = _l("This number is already verified on another application. Use a different number, or visit your local manpower office.")
+CODE_SMS = sms_text(_l("Your Prakerja code: %(code)s. Valid for %(minutes)d minutes. Do not give this code to anyone."))
 
 
 @dataclass
@@ -88,8 +90,9 @@ def send_code(application, actor, phone, ip):
         OtpCode.update(used=True).where(OtpCode.application == application, OtpCode.used == False).execute()  # noqa: E712
         OtpCode.create(application=application, phone=phone, code_hash=code_hash(application.id, phone, code))
         SmsLog.create(phone=phone, ip=ip, kind="otp")
-        send_sms(phone, _l("Kode Prakerja Anda: %(code)s. Berlaku %(minutes)d menit. Jangan berikan kode ini kepada siapa pun.",
-                           code=code, minutes=current_app.config["OTP_VALID_MINUTES"]), kind="otp")
+        # In the applicant's language, as their other SMS; a walk-in at the desk without an account reads Indonesian.
+        send_sms(phone, CODE_SMS, kind="otp", language=languages.of_application(application, actor), code=code,
+                 minutes=current_app.config["OTP_VALID_MINUTES"])
 
 
 def latest_code(application):
