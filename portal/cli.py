@@ -167,7 +167,7 @@ def seed_demo_waves(password_hash):
 
     from peewee import fn
 
-    from portal.models import Address, Application, Wave
+    from portal.models import Wave
     from portal.services import selection, waves
 
     last = Wave.select(fn.MAX(Wave.number)).scalar() or 0
@@ -179,17 +179,7 @@ def seed_demo_waves(password_hash):
         account = Account.by_email(email) or Account.create(email=email, full_name=name, password_hash=password_hash,
                                                             email_verified_at=now)
         people[email] = _demo_sent(account, name, nik, kk, aid, f"PK-CNTH-000{n}")
-    crowd = []
-    for n, (province, in_education) in enumerate([(p, i % 7 == 6) for i, p in
-                                                  enumerate(["11", "31", "32", "33", "35", "51", "73", "91"] * 5)]):
-        application = Application.create(
-            channel="online", status="submitted", reference=f"PK-CNTH-{n + 10:04d}"[:12],
-            nik=f"{province}0101{(n % 28) + 1:02d}0896{n + 10:04d}", birth_date=date(1996, 8, (n % 28) + 1),
-            kk_number=f"{province}0101{n + 10:010d}", full_name=f"Peserta Contoh {n + 1}",
-            not_in_education=not in_education, not_excluded=True, aid="none" if n % 3 == 0 else "pkh",
-            submitted_at=now)
-        Address.create(application=application, kind="ktp", region_code=_demo_village(province), street="Jl. Contoh")
-        crowd.append(application)
+    crowd = _demo_crowd(0, DEMO_CROWD, mixed=True)
     first = waves.create(None, last + 1, now - timedelta(days=10), now - timedelta(days=3), 15, {"32": 2})
     for application in [people["budi@contoh.id"], people["eko@contoh.id"], *crowd]:
         waves.enter(first, application, now=now - timedelta(days=5))
@@ -198,6 +188,29 @@ def seed_demo_waves(password_hash):
     second = waves.create(None, last + 2, now - timedelta(hours=1), now + timedelta(days=7), 20)
     waves.enter(second, people["fajar@contoh.id"], now=now)
     return last + 1, last + 2
+
+
+DEMO_PROVINCES = ["11", "31", "32", "33", "35", "51", "73", "91"]
+DEMO_CROWD = 40  # made-up people in the closed wave; Rina's waves' people are numbered after them
+
+
+def _demo_crowd(start, count, mixed):
+    """`count` sent applications of made-up people across eight provinces, numbered from `start`; `mixed`: some
+    on other government aid and one in seven still in school (ineligible), else all eligible with no other aid."""
+    from portal.models import Address
+
+    crowd = []
+    for i in range(count):
+        n, province = start + i, DEMO_PROVINCES[i % len(DEMO_PROVINCES)]
+        application = Application.create(
+            channel="online", status="submitted", reference=f"PK-CNTH-{n + 10:04d}"[:12],
+            nik=f"{province}0101{(n % 28) + 1:02d}0896{n + 10:04d}", birth_date=date(1996, 8, (n % 28) + 1),
+            kk_number=f"{province}0101{n + 10:010d}", full_name=f"Peserta Contoh {n + 1}",
+            not_in_education=not (mixed and i % 7 == 6), not_excluded=True,
+            aid="pkh" if mixed and n % 3 else "none", submitted_at=utcnow())
+        Address.create(application=application, kind="ktp", region_code=_demo_village(province), street="Jl. Contoh")
+        crowd.append(application)
+    return crowd
 
 
 def _demo_village(prefix):
@@ -272,6 +285,9 @@ def _demo_photos(application):
 
 # Not selected in three waves; her signed statement letter waits in the PMO's queue.
 DEMO_LETTER_PERSON = ("rina@contoh.id", "Rina Marlina", "3201014507950004", "3201010101950004", "PK-CNTH-0004")
+# Her three waves: (quota, others who joined). Each had more entries than seats, and the others had no other
+# government aid, so they came before her (she receives PKH; portal.rules.screening's tiers) and filled them.
+DEMO_LETTER_WAVES = [(10, 14), (12, 16), (12, 18)]
 
 
 def seed_demo_letters(password_hash):
@@ -293,14 +309,17 @@ def seed_demo_letters(password_hash):
             account=account, channel="online", status="submitted", reference=reference, nik=nik, kk_number=kk,
             full_name=name, birth_date=date(1995, 7, 5), sex="P", ktp_confirmed=True, birth_place="Bogor",
             domicile_same=True, education="sma", employment="laid_off", not_in_education=True, not_excluded=True,
-            aid="none", training_field="digital", submitted_at=utcnow())
+            aid="pkh", training_field="digital", submitted_at=utcnow())
         Address.create(application=application, kind="ktp", region_code="32.01.01.1006", street="Jl. Kenanga 7",
                        rt="002", rw="005")
         first = (Wave.select(fn.MAX(Wave.number)).scalar() or 0) + 1
-        for n in range(3):
+        start = DEMO_CROWD
+        for n, (quota, others) in enumerate(DEMO_LETTER_WAVES):
             opens = utcnow() - timedelta(days=120 - 30 * n)
-            wave = waves.create(None, first + n, opens, opens + timedelta(days=7), 0)
-            waves.enter(wave, application, now=opens + timedelta(hours=1))
+            wave = waves.create(None, first + n, opens, opens + timedelta(days=7), quota)
+            for entry in [application, *_demo_crowd(start, others, mixed=False)]:
+                waves.enter(wave, entry, now=opens + timedelta(hours=1))
+            start += others
             selection.run(wave, notify=False)
             _demo_told(wave, opens + timedelta(days=8))
         letters.save_letter(application, _demo_letter_photo(name, nik, reference))

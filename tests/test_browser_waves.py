@@ -2,16 +2,17 @@
 PMO creates a wave, closes it and runs the selection (each after a check page, entering a waiting walk-in
 first), waits for its job and reads the results. Every page is checked with axe-core."""
 
+import re
 from datetime import timedelta
 
 import pytest
-from playwright.sync_api import expect
-
 from browser_support import browser, journeys, live_server, log_in, staff_log_in, translated  # noqa: F401
-from portal.models import Account, WaveEntry, utcnow
-from portal.pmo.wave_forms import to_wib
+from playwright.sync_api import expect
 from queue_support import queue_in, sqlite_queue
 from wave_support import make_application, open_wave
+
+from portal.models import Account, WaveEntry, utcnow
+from portal.pmo.wave_forms import to_wib
 
 pytestmark = pytest.mark.browser
 MODES = pytest.mark.parametrize("javascript", [True, False], ids=["js", "nojs"])
@@ -61,8 +62,16 @@ def test_the_pmo_creates_closes_and_selects_a_wave(journeys, javascript, app, ma
     page.locator("main a[href='/pmo/gelombang/baru']").click()
     j.arrive("/pmo/gelombang/baru")
     now = to_wib(utcnow())
-    page.locator("#opens_at").fill((now - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"))
-    page.locator("#closes_at").fill((now + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M"))
+    opens, closes = now - timedelta(hours=1), now + timedelta(days=1)
+    page.locator("#opens_at-time").fill("")  # a time left out comes back marked, the rest as typed
+    j.submit(page.locator("main form button"), "/pmo/gelombang/baru")
+    expect(page.locator(".error-summary a[href='#opens_at-time']")).to_be_visible()
+    expect(page.locator("#opens_at-time")).to_have_class(re.compile("input--error"))
+    j.check("new-wave-error")
+    for name, moment in (("opens_at", opens), ("closes_at", closes)):
+        for part, value in (("day", moment.day), ("month", moment.month), ("year", moment.year),
+                            ("time", f"{moment:%H:%M}")):
+            page.locator(f"#{name}-{part}").fill(str(value))
     page.locator("#quota").fill("2")
     j.check("new-wave")
     j.submit(page.locator("main form button"), "/pmo/gelombang/1")

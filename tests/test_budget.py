@@ -19,7 +19,6 @@ from urllib.parse import urlsplit
 
 import brotli
 import pytest
-
 from conftest import PASSWORD, create_staff, fill_villages, sign_in_staff, totp_code
 from ministry_support import signed_in_with_world
 from walkin_support import walkin as walkin_record
@@ -156,6 +155,7 @@ def batch_of(records=5, closed=False, role="supervisor", incomplete=0):
 
     def given(client, email, make_account, sms):
         from batch_support import walkin
+
         from portal.services import batches
 
         app = client.application
@@ -212,8 +212,9 @@ def letter_needed(state=None):
     `state`: None (none yet), "pending" (its photo uploaded) or "rejected" (with a reason)."""
 
     def given(client, email, make_account, sms):
-        from portal.models import Account, StatementLetter
         from letter_support import photographed, thrice_failed
+
+        from portal.models import Account, StatementLetter
 
         logged_in(client, email, make_account, sms)
         with client.application.app_context():
@@ -277,9 +278,10 @@ def pmo_with_letters(count=1):
     a PMO signed in."""
 
     def given(client, email, make_account, sms):
+        from wave_support import make_application
+
         from portal.models import StatementLetter
         from portal.storage import storage
-        from wave_support import make_application
 
         with client.application.app_context():
             key = storage().save(b"not read by these pages")
@@ -296,9 +298,10 @@ def with_wave(given, joined=False, closed=False):
     and 37 more provinces' entries, as the PMO's pages show at their fullest."""
 
     def then(client, email, make_account, sms):
+        from wave_support import make_application, open_wave, past_wave
+
         from portal.models import Account, Application, Wave
         from portal.services import selection, waves
-        from wave_support import make_application, open_wave, past_wave
 
         given(client, email, make_account, sms)
         with client.application.app_context():
@@ -320,8 +323,9 @@ def selection_running(given):
     """A `given` followed by wave 3, closed, whose selection a worker is running now."""
 
     def then(client, email, make_account, sms):
-        from portal.models import Wave, utcnow
         from wave_support import make_application, past_wave
+
+        from portal.models import Wave, utcnow
 
         given(client, email, make_account, sms)
         with client.application.app_context():
@@ -336,8 +340,9 @@ def wave_to_select(given):
     """A `given` followed by wave 4, closed and not yet selected, with a confirmed walk-in not entered in it."""
 
     def then(client, email, make_account, sms):
-        from portal.models import Wave
         from wave_support import make_application, past_wave
+
+        from portal.models import Wave
 
         given(client, email, make_account, sms)
         with client.application.app_context():
@@ -353,8 +358,9 @@ def pmo_with(records=5):
     dispute over an online draft, and a PMO user signed in; paths may name "{batch}", "{record}", "{dispute}"."""
 
     def given(client, email, make_account, sms):
-        from portal.models import Account, Application, Batch, NikDispute, utcnow
         from walkin_support import office
+
+        from portal.models import Account, Application, Batch, NikDispute, utcnow
 
         app = client.application
         with app.app_context():
@@ -531,7 +537,9 @@ PAGES = [
     Page("task list, wave joined", "/pendaftaran/", given=with_wave(SENT, joined=True)),
     Page("pmo: waves", "/pmo/gelombang", given=with_wave(staff_signed_in("pmo"), closed=True)),
     Page("pmo: new wave", "/pmo/gelombang/baru", given=staff_signed_in("pmo")),
-    Page("pmo: new wave, errors", "/pmo/gelombang/baru", method="POST", form={"number": "x"},
+    Page("pmo: new wave, errors", "/pmo/gelombang/baru", method="POST", form={
+        "number": "x", "opens_at-day": "5", "opens_at-month": "", "opens_at-year": "2031", "opens_at-time": "9",
+        "closes_at-day": "12", "closes_at-month": "1", "closes_at-year": "2031", "closes_at-time": "25:00"},
          given=staff_signed_in("pmo")),
     Page("pmo: wave, 38 provinces", "/pmo/gelombang/1", given=with_wave(staff_signed_in("pmo"), closed=True)),
     Page("pmo: close a wave?", "/pmo/gelombang/2/tutup", given=with_wave(staff_signed_in("pmo"), closed=True)),

@@ -28,3 +28,25 @@ def test_every_demo_applicant_who_sent_an_application_has_every_section_done(app
         for src in thumbnails:
             photo = client.get(src.replace("&amp;", "&"))
             assert photo.status_code == 200 and photo.data[:3] == b"\xff\xd8\xff", (email, src)
+
+
+def test_rinas_three_waves_had_quotas_filled_before_her_and_her_letter_waits(app, runner):
+    """The story seed-demo prints: Rina was not selected three times, so her statement letter waits for the PMO.
+    Each of her waves had real seats, all taken by people ahead of her in the draw's order."""
+    from portal.models import StatementLetter, Wave, WaveEntry
+
+    output = runner.invoke(args=["seed-demo"]).output
+    assert "rina@contoh.id (Rina Marlina), not selected three times, letter waiting for the PMO" in output
+    with app.app_context():
+        rina = Application.get(Application.account == Account.by_email("rina@contoh.id"))
+        hers = (WaveEntry.select(WaveEntry, Wave).join(Wave).where(WaveEntry.application == rina.id)
+                .order_by(Wave.number))
+        assert [entry.wave.number for entry in hers] == [1, 2, 3]
+        for entry in hers:
+            wave = entry.wave
+            entries = WaveEntry.select().where(WaveEntry.wave == wave.id)
+            selected = entries.where(WaveEntry.outcome == "selected").count()
+            assert 0 < wave.quota < entries.count() and selected == wave.quota, (wave.number, wave.quota)
+            assert (entry.outcome, entry.reason) == ("not_selected", "national_quota_full")
+        assert StatementLetter.get(StatementLetter.application == rina.id).status == "pending"
+        assert Wave.select().where(Wave.quota < 1).count() == 0  # every demo wave has seats

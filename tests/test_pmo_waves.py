@@ -4,25 +4,25 @@ exports; each page with and without htmx."""
 import io
 import pathlib
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
+from wave_support import make_application, open_wave, past_wave, wave_form
+from wizard_support import error_for
 
 from portal.models import AuditEntry, Wave, WaveEntry, WaveQuota, utcnow
 from portal.services import waves
-from wave_support import make_application, open_wave, past_wave
 
 
 def test_create_a_wave_with_province_quotas(app, pmo):
     form = pmo.get("/pmo/gelombang/baru").get_data(as_text=True)
     assert 'name="province_32"' in form and 'value="1"' in form
-    response = pmo.post("/pmo/gelombang/baru", data={
-        "number": "8", "opens_at": "2031-01-05T08:00", "closes_at": "2031-01-12T23:59", "quota": "100",
-        "province_32": "40", "province_35": "", "province_91": "10"})
+    response = pmo.post("/pmo/gelombang/baru", data=wave_form(
+        8, opens="5 1 2031 08:00", province_32="40", province_35="", province_91="10"))
     assert response.status_code == 303 and response.headers["Location"].endswith("/pmo/gelombang/8")
     with app.app_context():
         wave = Wave.get(Wave.number == 8)
-        assert wave.opens_at.hour == 1  # 08:00 WIB is 01:00 UTC
+        assert (wave.opens_at, wave.closes_at) == (datetime(2031, 1, 5, 1, 0), datetime(2031, 1, 12, 16, 59))  # WIB-7
         assert {q.province: q.quota for q in WaveQuota.select()} == {"32": 40, "91": 10}
         assert AuditEntry.select().where(AuditEntry.action == "wave.created").count() == 1
     assert "Wave 8" in pmo.get("/pmo/gelombang").get_data(as_text=True)
@@ -42,15 +42,15 @@ def test_no_page_adds_the_error_prefix_to_its_own_title():
 
 
 def test_overlapping_or_bad_waves_get_messages_next_to_the_fields(app, pmo):
-    good = {"number": "1", "opens_at": "2031-01-05T08:00", "closes_at": "2031-01-12T23:59", "quota": "100"}
+    good = wave_form(1)
     assert pmo.post("/pmo/gelombang/baru", data=good).status_code == 303
     html = pmo.post("/pmo/gelombang/baru", data={**good, "number": "2"}).get_data(as_text=True)
     assert "must not overlap" in html and "There is a problem" in html
-    html = pmo.post("/pmo/gelombang/baru", data={**good, "number": "3", "opens_at": "bukan",
+    html = pmo.post("/pmo/gelombang/baru", data={**good, "number": "3", "opens_at-month": "bukan",
                                                  "province_32": "-1"}).get_data(as_text=True)
-    assert "Enter when the wave opens" in html and "Enter a quota of 0 or more" in html
-    html = pmo.post("/pmo/gelombang/baru", data={**good, "number": "4", "opens_at": "2032-01-05T08:00",
-                                                 "closes_at": "2032-01-06T08:00", "province_32": "101"}).get_data(as_text=True)
+    assert "must be a real date" in error_for(html, "opens_at") and "Enter a quota of 0 or more" in html
+    html = pmo.post("/pmo/gelombang/baru", data=wave_form(4, opens="5 1 2032 08:00", closes="6 1 2032 08:00",
+                                                          province_32="101")).get_data(as_text=True)
     assert "more than the total quota" in html
     with app.app_context():
         assert Wave.select().count() == 1
@@ -251,3 +251,76 @@ def test_the_results_give_reasons_in_the_staffs_words_and_the_applicant_reads_th
     page = pmo.get("/pmo/gelombang/7/hasil").get_data(as_text=True)
     assert "Kuota bersama untuk provinsi yang tidak punya kuota sendiri" in page
     assert "Anda menyatakan" not in page and "giliran Anda" not in page
+
+
+def marked_boxes(html, name):
+    """The boxes of a date-and-time field drawn in error."""
+    return [part for part in ("day", "month", "year", "time")
+            if re.search(rf'class="[^"]*input--error[^"]*" id="{name}-{part}"', html)]
+
+
+def summary_links(html):
+    return re.findall(r'href="(#[^"]+)"', re.search(r'<ul class="error-summary__list">(.*?)</ul>', html, re.S).group(1))
+
+
+@pytest.mark.parametrize("typed, message, marked", [
+    ("   ", "Enter the date and time the wave opens", ["day", "month", "year", "time"]),
+    ("5  2031 08:00", "The date and time the wave opens must include a month", ["month"]),
+    ("5 1  08:00", "The date and time the wave opens must include a year", ["year"]),
+    ("31 2 2031 08:00", "The date and time the wave opens must be a real date, like 1 12 2026",
+     ["day", "month", "year"]),
+    ("5 1 31 08:00", "must be a real date", ["year"]),
+    ("5 1 0001 08:00", "must be a real date", ["year"]),
+    ("5 1 2031 ", "The date and time the wave opens must include a time, like 09:00", ["time"]),
+    ("5 1 2031 25:00", "must be a real time on the 24-hour clock, like 09:00 or 21:30", ["time"]),
+    ("5 1 2031 8pm", "must be a real time", ["time"]),
+    ("5 1 2031 08:60", "must be a real time", ["time"]),
+])
+def test_a_wave_time_that_is_not_one_says_which_box_is_wrong_and_keeps_what_was_typed(app, pmo, typed, message,
+                                                                                        marked):
+    # Without JavaScript; boosted by htmx, as the browser posts it (the whole page, #main swapped); and as an
+    # htmx fragment, which has no summary (partial.html).
+    boosted = {"HX-Request": "true", "HX-Boosted": "true"}
+    for headers, whole in (({}, True), (boosted, True), ({"HX-Request": "true"}, False)):
+        response = pmo.post("/pmo/gelombang/baru", data=wave_form(1, opens=typed), headers=headers)
+        html = response.get_data(as_text=True)
+        assert response.status_code == 200 and ("<html" in html) is whole
+        assert message in error_for(html, "opens_at")
+        assert marked_boxes(html, "opens_at") == marked and marked_boxes(html, "closes_at") == []
+        if whole:
+            assert summary_links(html) == [f"#opens_at-{marked[0]}"]
+            assert re.search(r"<title>Error: Create a wave", html)
+        for part, value in zip(("day", "month", "year", "time"), typed.split(" ")):
+            assert re.search(rf'id="opens_at-{part}" name="opens_at-{part}" [^>]*value="{value}"', html), part
+    with app.app_context():
+        assert Wave.select().count() == 0
+
+
+@pytest.mark.parametrize("typed, stored", [
+    ("5 1 2031 09:30", datetime(2031, 1, 5, 2, 30)), ("05 01 2031 9.30", datetime(2031, 1, 5, 2, 30)),
+    ("5 1 2031 0930", datetime(2031, 1, 5, 2, 30)), ("５ １ ２０３１ 9", datetime(2031, 1, 5, 2, 0)),
+    ("1 1 2031 00:00", datetime(2030, 12, 31, 17, 0)),  # midnight WIB is the day before in UTC
+])
+def test_a_wave_time_is_read_in_the_ways_people_write_it_and_kept_in_utc(app, pmo, typed, stored):
+    assert pmo.post("/pmo/gelombang/baru", data=wave_form(1, opens=typed)).status_code == 303
+    with app.app_context():
+        assert Wave.get(Wave.number == 1).opens_at == stored
+
+
+def test_the_new_wave_form_offers_tomorrow_0800_wib_for_a_week_in_the_boxes(app, pmo):
+    from portal.pmo.wave_forms import to_wib
+
+    opens, closes = (to_wib(moment) for moment in waves.default_times())
+    for headers in ({}, {"HX-Request": "true"}):
+        html = pmo.get("/pmo/gelombang/baru", headers=headers).get_data(as_text=True)
+        for name, moment in (("opens_at", opens), ("closes_at", closes)):
+            shown = re.findall(rf'id="{name}-(\w+)" name="{name}-\w+" [^>]*value="([^"]*)"', html)
+            assert dict(shown) == {"day": str(moment.day), "month": str(moment.month), "year": str(moment.year),
+                                   "time": "08:00"}
+        assert "24-hour clock, for example 09:00 or 21:30" in html and 'type="datetime-local"' not in html
+
+
+def test_a_wave_closing_before_it_opens_marks_the_closing_boxes(app, pmo):
+    html = pmo.post("/pmo/gelombang/baru", data=wave_form(1, closes="4 1 2031 08:00")).get_data(as_text=True)
+    assert error_for(html, "closes_at") and marked_boxes(html, "closes_at") == ["day", "month", "year", "time"]
+    assert summary_links(html) == ["#closes_at-day"]

@@ -4,10 +4,10 @@ import re
 import threading
 
 import pytest
-
 from conftest import PASSWORD, body
+from wizard_support import ADDRESS, DECLARATIONS, KTP, NAME, STEPS, application_of, complete_sections, error_for
+
 from portal.models import Address, Application
-from wizard_support import application_of, error_for, ADDRESS, DECLARATIONS, KTP, NAME, STEPS, complete_sections
 
 
 def test_a_new_applicant_sees_every_section_not_started(applicant):
@@ -37,9 +37,9 @@ def test_ktp_step_saves_and_shows_the_sex_the_nik_gives(applicant, app):
         ({"nik": "3201017212900001"}, "nik", "not a real date"),
         ({"birth_date-day": "6"}, "nik", "is not the date of birth you entered (06-12-90)"),
         ({"birth_date-day": "", "birth_date-month": "", "birth_date-year": ""}, "birth_date", "Enter your date of birth"),
-        ({"birth_date-month": ""}, "birth_date", "must include a month"),
+        ({"birth_date-month": ""}, "birth_date-month", "must include a month"),  # the summary links to that box
         ({"birth_date-day": "31", "birth_date-month": "2"}, "birth_date", "must be a real date"),
-        ({"birth_date-year": "90"}, "birth_date", "must be a real date"),
+        ({"birth_date-year": "90"}, "birth_date-year", "must be a real date"),
         ({"nik": "3201014512080001", "birth_date-year": "2008", "birth_date-month": "12", "birth_date-day": "5"},
          "birth_date", "at least 18 years old"),
         ({"kk_number": "12345"}, "kk_number", "16 digits; you entered 5"),
@@ -51,7 +51,7 @@ def test_ktp_mistakes_are_explained_at_the_field_and_nothing_is_saved(applicant,
     response = applicant.post("/pendaftaran/ktp", data=data)
     page = response.get_data(as_text=True)
     assert response.status_code == 200 and "<title>Error:" in page
-    assert message in error_for(page, field)
+    assert message in error_for(page, field.split("-")[0])
     target = "birth_date-day" if field == "birth_date" else field
     assert f'href="#{target}"' in page
     for name in ("nik", "kk_number"):

@@ -26,6 +26,17 @@ def make_account_for(email):
     return Account.create(email=email, full_name="Ani Lestari", password_hash="x", email_verified_at=utcnow())
 
 
+def time_boxes(name, typed):
+    """A date-and-time field's boxes as posted: time_boxes("opens_at", "5 1 2031 08:00")."""
+    return dict(zip((f"{name}-{part}" for part in ("day", "month", "year", "time")), typed.split(" ")))
+
+
+def wave_form(number, opens="5 1 2031 08:00", closes="12 1 2031 23:59", quota="100", **more):
+    """The PMO's new-wave form as posted, times typed in WIB."""
+    return {"number": str(number), **time_boxes("opens_at", opens), **time_boxes("closes_at", closes),
+            "quota": quota, **more}
+
+
 def open_wave(actor=None, number=1, quota=10, province_quotas=None, opened=timedelta(hours=1),
               closes=timedelta(hours=1)):
     """A wave open now: opened `opened` ago, closing in `closes`."""

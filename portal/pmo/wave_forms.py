@@ -2,31 +2,17 @@
 
 from datetime import timezone
 
-from wtforms import DateTimeLocalField, IntegerField
+from wtforms import IntegerField
 from wtforms.validators import InputRequired, NumberRange, Optional
 from wtforms.widgets import TextInput
 
 from portal.forms.base import Form
+from portal.forms.fields import DateTimeInputField
 from portal.i18n import lazy_gettext as _l
 from portal.rules import regions
 from portal.rules.eligibility import ZONE
 
 MAX_QUOTA = 10_000_000
-FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]  # the browser's picker, or typed by hand where there is none
-
-
-class LocalTimeField(DateTimeLocalField):
-    """A date and time in WIB; a value that is not one gets the field's own instruction as its message."""
-
-    def __init__(self, label, message, **kwargs):
-        super().__init__(label, format=FORMATS, validators=[InputRequired(message)], **kwargs)
-        self.message = message
-
-    def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError:
-            raise ValueError(self.message) from None
 
 
 class WholeNumberField(IntegerField):
@@ -49,8 +35,13 @@ class WholeNumberField(IntegerField):
 class WaveForm(Form):
     number = WholeNumberField(_l("Wave number"), _l("Enter a wave number from 1"), validators=[
         InputRequired(_l("Enter the wave number")), NumberRange(1, 100_000, _l("Enter a wave number from 1"))])
-    opens_at = LocalTimeField(_l("Opens (WIB)"), _l("Enter when the wave opens, like 2026-12-01 08:00"))
-    closes_at = LocalTimeField(_l("Closes (WIB)"), _l("Enter when the wave closes, like 2026-12-07 23:59"))
+    # Naive WIB times, as typed; the view stores them as UTC (to_utc).
+    opens_at = DateTimeInputField(_l("Opens (WIB)"), name_in_message=_l("the date and time the wave opens"),
+                                  required=_l("Enter the date and time the wave opens"), example="1 12 2026",
+                                  description=_l("For example, 1 12 2026"))
+    closes_at = DateTimeInputField(_l("Closes (WIB)"), name_in_message=_l("the date and time the wave closes"),
+                                   required=_l("Enter the date and time the wave closes"), example="7 12 2026",
+                                   description=_l("For example, 7 12 2026"))
     quota = WholeNumberField(_l("Total quota"), _l("Enter a quota from 1"),
                              description=_l("How many people the draw selects in all."), validators=[
         InputRequired(_l("Enter the total quota")), NumberRange(1, MAX_QUOTA, _l("Enter a quota from 1"))])
