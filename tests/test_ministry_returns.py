@@ -123,6 +123,18 @@ def test_the_administrator_sets_and_changes_quotas(app, make_staff):
         assert AuditEntry.select().where(AuditEntry.action == "quota.set").count() == 2
 
 
+
+def test_quota_dates_left_empty_or_wrong_are_named_in_the_administrators_words(app, make_staff):
+    make_staff("admin")
+    admin = signed_in(app, "admin@kantor.id")
+    empty = {**QUOTA, "starts_on-day": "", "starts_on-month": "", "starts_on-year": "", "ends_on-day": "31",
+             "ends_on-month": "2", "ends_on-year": "2026"}
+    for headers in ({}, {"HX-Request": "true"}):
+        page = admin.post("/admin/kuota", data=empty, headers=headers).get_data(as_text=True)
+        assert "Enter the start of the period" in page and "Enter your" not in page
+        assert "End of the period must be a real date, like 31 12 2026" in page
+
+
 def test_the_chain_with_the_desk_services_walkins_closed_reviewed_returned_corrected_and_ratified(app, make_staff):
     """Three walk-ins keyed at the desk, closed by the supervisor, reviewed (one returned for its KK), the
     returned one corrected at the desk (which puts it into the next batch), closed again and ratified."""

@@ -134,6 +134,21 @@ def test_ratify_is_refused_until_every_record_is_decided_then_respects_the_quota
     assert "1 waiting over the quota" in reviewer.get(f"/kementerian/batch/{batch.id}").get_data(as_text=True)
 
 
+
+def test_a_decree_date_left_empty_or_wrong_is_named_in_the_reviewers_words(app, reviewer):
+    batch = make_closed_batch(app, 1)
+    reviewer.post(f"/kementerian/batch/{batch.id}/terima-semua", data={"expected": "1"})
+    form = {"action": "check", "decree_number": "KEP.1/2026", "decree_date-day": "", "decree_date-month": "",
+            "decree_date-year": ""}
+    for headers in ({}, {"HX-Request": "true"}):
+        page = reviewer.post(f"/kementerian/batch/{batch.id}/penetapan", data=form,
+                             headers=headers).get_data(as_text=True)
+        assert "Enter the decree date" in page and "Enter your" not in page
+        page = reviewer.post(f"/kementerian/batch/{batch.id}/penetapan", headers=headers, data={
+            **form, "decree_date-day": "31", "decree_date-month": "2", "decree_date-year": "2026"}).get_data(as_text=True)
+        assert "Decree date must be a real date, like 20 11 2026" in page
+
+
 def test_a_record_edited_after_the_batch_was_received_cannot_be_decided(app, reviewer):
     batch = make_closed_batch(app, 2)
     first, second = records(app, batch)

@@ -24,8 +24,10 @@ MAX_QUOTA = 10_000_000
 class QuotaForm(Form):
     province = SelectField(_l("Province"), validate_choice=False)
     starts_on = DateInputField(_l("Period starts"), name_in_message=_l("start of the period"),
+                               required=_l("Enter the start of the period"), example="1 1 2026",
                                description=_l("For example, 1 1 2026"))
     ends_on = DateInputField(_l("Period ends"), name_in_message=_l("end of the period"),
+                             required=_l("Enter the end of the period"), example="31 12 2026",
                              description=_l("The last day included. For example, 31 12 2026"))
     amount = StringField(
         _l("Quota"), description=_l("How many walk-in records of this province may be ratified in the period"),

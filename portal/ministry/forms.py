@@ -60,4 +60,5 @@ class RatifyForm(Form):
         render_kw={"autocomplete": "off", "spellcheck": "false"},
     )
     decree_date = DateInputField(_l("Decree date"), name_in_message=_l("decree date"),
+                                 required=_l("Enter the decree date"), example="20 11 2026",
                                  description=_l("It also decides which quota period is used. For example, 20 11 2026"))
