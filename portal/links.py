@@ -16,8 +16,16 @@ def external_url(endpoint, **values):
     return adapter.build(endpoint, values, force_external=True)
 
 
+# SMS carry links and must fit one message each: tests/test_sms.py checks every SMS text in every language with
+# a BASE_URL this long, and a longer one is refused at start-up rather than failing as each SMS is sent.
+MAX_BASE_URL_LENGTH = 40
+
+
 def base_url_problem(url):
     """Why a BASE_URL value cannot be used, or None when it can."""
+    if len(url) > MAX_BASE_URL_LENGTH:
+        return (f"it is {len(url)} characters long and links in SMS leave room for {MAX_BASE_URL_LENGTH}: use a "
+                "shorter public address")
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
         return "it must start with https:// (or http://) and name the host, like https://prakerja.example"

@@ -25,6 +25,7 @@ from flask import current_app
 from flask_babel import LazyString, force_locale
 
 from portal import outbox
+from portal.links import external_url
 from portal.rules.phone import gsm7, mask, sms_length
 
 MAX_SEPTETS = 160  # one SMS; longer texts would be split and billed as several
@@ -34,6 +35,7 @@ FORM = "application/x-www-form-urlencoded"
 PLACEHOLDER = re.compile(r"\{(to|text)\}")
 HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
 TEXTS = []  # every lazily translated SMS text (English msgid), in the order the modules registered them
+LINKS = {}  # id() of a registered text -> the endpoint its %(link)s leads to
 
 
 class SmsDeliveryError(Exception):
@@ -43,10 +45,18 @@ class SmsDeliveryError(Exception):
     """
 
 
-def sms_text(message):
-    """Register a lazily translated SMS text (an English msgid with %(name)s placeholders); returns it."""
+def sms_text(message, link=None):
+    """Register a lazily translated SMS text (an English msgid with %(name)s placeholders); returns it. `link` is
+    the endpoint of the page its %(link)s leads to: send_sms() fills it in at BASE_URL."""
     TEXTS.append(message)
+    if link:
+        LINKS[id(message)] = link
     return message
+
+
+def link_of(text):
+    """The endpoint a registered text links to, or None."""
+    return LINKS.get(id(text))
 
 
 def written(text, language, values):
@@ -83,6 +93,8 @@ def send_sms(to_e164, text, kind="notice", language="id", **values):
     if isinstance(text, LazyString) and not any(text is registered for registered in TEXTS):
         # Unregistered, it would escape the test that every text fits one SMS in every language.
         raise ValueError("SMS texts are registered with sms_text() where they are defined")
+    if link_of(text):
+        values["link"] = external_url(link_of(text))
     text = check_text(written(text, language, values))
     outbox.post("sms", kind, to=to_e164, text=text)
     current_app.logger.info("sms queued to %s", mask(to_e164))

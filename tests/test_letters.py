@@ -152,7 +152,9 @@ def test_reject_with_a_reason_then_upload_again(app, applicant, failed_applicant
     assert "Not accepted" in text and reason in text and "Upload photo" in text
     [told] = mailbox.to("ani@contoh.id")
     assert reason in body(told)
+    # The link an SMS carries is the page of its text's registration, at BASE_URL (portal.sms).
     assert "belum diterima" in sms.texts_to(PHONE)[-1]
+    assert sms.texts_to(PHONE)[-1].endswith(app.config["BASE_URL"] + LETTER_PAGE)
     with app.app_context():
         entry = AuditEntry.get(AuditEntry.action == "letter.rejected")
         assert reason not in entry.fields and entry.fields == "decided_at,decided_by,reason,status"

@@ -102,7 +102,9 @@ def test_production_refuses_to_start_without_base_url(tmp_path):
     settings = {"SECRET_KEY": "a-real-secret", "DATABASE_URL": f"sqlite:///{tmp_path}/x.db", "BASE_URL": ""}
     with pytest.raises(SystemExit, match="BASE_URL is not set"):
         create_app(settings)
-    for bad in ("prakerja.example", "https://prakerja.example/", "ftp://prakerja.example", "https://x.example/?a=1"):
+    too_long = "https://pendaftaran.prakerja.kemnaker.go.id"  # 43 characters: an SMS link would not fit
+    for bad in ("prakerja.example", "https://prakerja.example/", "ftp://prakerja.example", "https://x.example/?a=1",
+                too_long):
         with pytest.raises(SystemExit, match="cannot be used"):
             create_app({**settings, "BASE_URL": bad})
     assert create_app({**settings, "BASE_URL": PUBLIC}).config["BASE_URL"] == PUBLIC

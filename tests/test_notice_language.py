@@ -78,6 +78,7 @@ def test_a_wave_result_reaches_an_english_speaking_applicant_in_english(app, cli
     [email] = mailbox.to("dewi@contoh.id")
     assert email["Subject"].strip() == "Prakerja gelombang 1: Lolos" and "Halo" in body(email)
     assert sms.texts_to("+6281200000002")[-1].startswith("Selamat, Anda lolos Prakerja gelombang 1.")
+    assert sms.texts_to("+6281200000002")[-1].endswith(app.config["BASE_URL"] + "/pendaftaran/")
 
 
 @pytest.mark.parametrize("language, code_text, sent_text", [

@@ -51,8 +51,10 @@ REASON_MISSING = _l("Enter the reason the applicant will read")
 # Sent in the applicant's language whatever the page's (portal.languages); one GSM-7 SMS each, the reason is
 # in the email and on the applicant's page.
 SMS_TEXTS = {
-    APPROVED: sms_text(_l("Your Prakerja statement letter is approved. You can join the next wave. Info: %(link)s")),
-    REJECTED: sms_text(_l("Your Prakerja statement letter was not accepted. Read why and upload it again: %(link)s")),
+    APPROVED: sms_text(_l("Your Prakerja statement letter is approved. You can join the next wave. Info: %(link)s"),
+                       link="applicant.letter"),
+    REJECTED: sms_text(_l("Your Prakerja statement letter was not accepted. Read why and upload it again: %(link)s"),
+                       link="applicant.letter"),
 }
 
 
@@ -196,11 +198,10 @@ def _tell(letter):
 
 
 def _post(letter, application, account):
-    link = external_url("applicant.letter")
     address = account.email if account else application.contact_email
     if address:
         send_email("letter_decision", address, account=account, name=application.full_name,
-                   approved=letter.status == APPROVED, reason=letter.reason, link=link)
+                   approved=letter.status == APPROVED, reason=letter.reason, link=external_url("applicant.letter"))
     if application.verified_phone:
         send_sms(application.verified_phone, SMS_TEXTS[letter.status], kind="letter_decision",
-                 language=languages.of(account), link=link)
+                 language=languages.of(account))

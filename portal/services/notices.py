@@ -20,7 +20,7 @@ from portal.links import external_url
 from portal.models import Account, Application
 from portal.rules import status
 from portal.rules.phone import gsm7, sms_length
-from portal.sms import MAX_SEPTETS, sms_text
+from portal.sms import MAX_SEPTETS, link_of, sms_text
 
 NOTIFIED = frozenset({status.RETURNED, status.RATIFIED, status.CONFIRMED, status.REJECTED})
 REFERENCE, NAME = "@@REFERENCE@@", "@@NAME@@"
@@ -42,7 +42,8 @@ REASON_STEPS = {
     "nik_dispute_lost": _l("The NIK has been taken off your application. If this NIK really is yours, visit a "
                            "manpower office with your original e-KTP and family card (KK)."),
 }
-SMS_TEXT = sms_text(_l("Prakerja %(reference)s: %(status)s.%(reason)s Check status: %(link)s"))
+SMS_TEXT = sms_text(_l("Prakerja %(reference)s: %(status)s.%(reason)s Check status: %(link)s"),
+                    link="tracking.status_check")
 SMS_REASON = _l(" Reason: %(reason)s.")
 
 
@@ -56,7 +57,7 @@ def render_email(**context):
 
 def compose(to, reason, language="id"):
     """The email's subject, text and html and the SMS text for a move to `to`, with placeholders, in a language."""
-    link = external_url("tracking.status_check")
+    link = external_url(link_of(SMS_TEXT))
     with force_locale(language):
         label, why = str(status.label(to)), str(status.reason_label(reason))
         email = render_email(reference=REFERENCE, name=NAME, status_label=label, reason_label=why,

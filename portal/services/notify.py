@@ -23,11 +23,11 @@ CHUNK = 500
 
 SMS_TEXTS = {
     rules.OUTCOME_SELECTED: sms_text(_l("Congratulations, you were selected in Prakerja wave %(number)d. See the "
-                                        "next steps: %(link)s")),
+                                        "next steps: %(link)s"), link="applicant.task_list"),
     rules.OUTCOME_NOT_SELECTED: sms_text(_l("You were not selected in Prakerja wave %(number)d because the quota "
-                                            "was full. You can join the next wave. Info: %(link)s")),
+                                            "was full. You can join the next wave. Info: %(link)s"), link="applicant.task_list"),
     rules.OUTCOME_INELIGIBLE: sms_text(_l("You do not meet the conditions of Prakerja wave %(number)d. Why: "
-                                          "%(link)s")),
+                                          "%(link)s"), link="applicant.task_list"),
 }
 
 
@@ -83,12 +83,11 @@ def _tell(wave, entry):
 
 def _post(wave, entry, application, account):
     address = account.email if account else application.contact_email
-    link = external_url("applicant.task_list")
     if address:
         send_email("wave_result", address, account=account, name=application.full_name, number=wave.number,
                    outcome=entry.outcome, outcome_label=rules.OUTCOME_LABELS[entry.outcome],
-                   reason=screening.reason_label(entry.reason), status_link=link)
+                   reason=screening.reason_label(entry.reason), status_link=external_url("applicant.task_list"))
     phone = application.verified_phone or None
     if phone:
         send_sms(phone, SMS_TEXTS[entry.outcome], kind="wave_result", language=languages.of(account),
-                 number=wave.number, link=link)
+                 number=wave.number)
