@@ -68,6 +68,22 @@ def link_in(message, path):
     return match.group(1)
 
 
+
+def at_once(task, arguments):
+    """Call task(argument) for each argument, each in a thread of its own, all released at the same moment (a race
+    on the real database); returns when every call has ended."""
+    start = threading.Barrier(len(arguments))
+
+    def run(argument):
+        start.wait()
+        task(argument)
+
+    threads = [threading.Thread(target=run, args=(argument,)) for argument in arguments]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
 def free_port():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

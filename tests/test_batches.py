@@ -11,7 +11,7 @@ import openpyxl
 import pytest
 
 from batch_support import walkin, walkins
-from conftest import sign_in_staff
+from conftest import at_once, sign_in_staff
 from portal.domain import DomainError
 from portal.models import Account, Application, AuditEntry, Batch, db
 from portal.rules.manifest import EXPORT_FIELDS, digest
@@ -174,25 +174,19 @@ def test_closing_twice_closes_once(app, office):
 def test_two_supervisors_racing_close_the_batch_once(app, office, make_staff):
     second = make_staff("supervisor", email="kepala3@kantor.id", name="Wati Pengawas")
     supervisors = [office["supervisor"], second] * 3
-    outcomes, barrier = [], threading.Barrier(len(supervisors))
+    outcomes = []
 
     def close(supervisor):
         with app.app_context():
-            batch = Batch.get_by_id(office["batch_id"])
-            barrier.wait()
             try:
-                batches.close(batch, supervisor)
+                batches.close(Batch.get_by_id(office["batch_id"]), supervisor)
                 outcomes.append("closed")
             except DomainError:
                 outcomes.append("refused")
             finally:
                 db.close()
 
-    threads = [threading.Thread(target=close, args=(s,)) for s in supervisors]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    at_once(close, supervisors)
     assert sorted(outcomes) == ["closed"] + ["refused"] * 5
     with app.app_context():
         batch = Batch.get_by_id(office["batch_id"])

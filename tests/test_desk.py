@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from walkin_support import form_post, make_walkin, nik
+from walkin_support import form_post, make_walkin, nik, online_holder
 
 
 @pytest.fixture
@@ -85,14 +85,8 @@ def test_bad_input_message_next_to_field_and_kept(app, desk, field, changes, mes
 
 
 def test_nik_check_fragment_with_and_without_htmx(app, desk, make_account):
-    from portal.models import Account
-    from portal.services.applications import draft_for
-
-    make_account(email="online@contoh.id", name="Dewi Online")
     with app.app_context():
-        online = draft_for(Account.by_email("online@contoh.id"))
-        online.nik = nik(4)
-        online.save()
+        online_holder(make_account, 4)
     fragment = desk.post("/petugas/meja/baru?fragment=nik", data={"nik": nik(4)}, headers={"HX-Request": "true"})
     html = fragment.get_data(as_text=True)
     assert "<html" not in html and 'id="nik"' in html
@@ -142,14 +136,10 @@ def test_region_lists_refine_with_and_without_htmx(desk):
 
 
 def test_dispute_path(app, desk, make_account):
-    from portal.models import Account, AuditEntry, NikDispute
-    from portal.services.applications import draft_for
+    from portal.models import AuditEntry, NikDispute
 
-    make_account(email="online@contoh.id", name="Dewi Online")
     with app.app_context():
-        online = draft_for(Account.by_email("online@contoh.id"))
-        online.nik = nik(4)
-        online.save()
+        online_holder(make_account, 4)
     start = desk.post("/petugas/meja/sengketa-nik", data={**form_post(4), "action": "start"})
     html = start.get_data(as_text=True)
     assert start.status_code == 200 and f'value="{nik(4)}"' in html and 'value="Siti Aminah"' in html
@@ -176,14 +166,10 @@ DISPUTE_POST = {"claimant_name": "Siti Aminah", "contact_phone": "0812 3450 0004
 def test_a_second_dispute_over_an_open_one_is_refused_next_to_the_nik(app, desk, officer, make_account, make_staff,
                                                                       staff_login, htmx):
     from portal.models import Account, AuditEntry, NikDispute
-    from portal.services.applications import draft_for
     from portal.services.intake import record_dispute
 
-    make_account(email="online@contoh.id", name="Dewi Online")
     with app.app_context():
-        online = draft_for(Account.by_email("online@contoh.id"))
-        online.nik = nik(4)
-        online.save()
+        online_holder(make_account, 4)
         first = record_dispute(nik(4), "Siti Aminah", "081234500004", "", Account.get_by_id(officer.id))
     headers = {"HX-Request": "true"} if htmx else {}
     typed = {**DISPUTE_POST, "nik": "3201 0145 0695 0004"}
@@ -210,14 +196,10 @@ def test_a_second_dispute_over_an_open_one_is_refused_next_to_the_nik(app, desk,
 
 def test_the_entry_page_offers_no_second_dispute(app, desk, officer, make_account):
     from portal.models import Account
-    from portal.services.applications import draft_for
     from portal.services.intake import record_dispute
 
-    make_account(email="online@contoh.id", name="Dewi Online")
     with app.app_context():
-        online = draft_for(Account.by_email("online@contoh.id"))
-        online.nik = nik(4)
-        online.save()
+        online_holder(make_account, 4)
     offered = desk.post("/petugas/meja/baru?fragment=nik", data={"nik": nik(4)}, headers={"HX-Request": "true"})
     assert 'value="start"' in offered.get_data(as_text=True)
     with app.app_context():

@@ -4,7 +4,8 @@ from datetime import date
 
 import pytest
 
-from walkin_support import VILLAGE, make_walkin, nik, walkin_data
+from conftest import at_once
+from walkin_support import VILLAGE, make_walkin, nik, online_holder, walkin_data
 
 
 @pytest.fixture
@@ -101,8 +102,6 @@ def test_domicile_elsewhere_needs_its_address(desk):
 
 def test_duplicate_nik_says_where_but_not_whose(app, desk, make_account):
     from portal.domain import DomainError
-    from portal.models import Account
-    from portal.services.applications import draft_for
     from portal.services.intake import create_walkin, findings
 
     create_walkin(walkin_data(1), desk)
@@ -111,10 +110,7 @@ def test_duplicate_nik_says_where_but_not_whose(app, desk, make_account):
     assert refused.value.field == "nik"
     assert "walk-in at this office" in str(refused.value.message)
 
-    make_account(email="online@contoh.id", name="Dewi Online")
-    online = draft_for(Account.by_email("online@contoh.id"))
-    online.nik = nik(7)
-    online.save()
+    online_holder(make_account, 7)
     with pytest.raises(DomainError) as refused:
         create_walkin(walkin_data(7), desk)
     message = str(refused.value.message)
@@ -204,17 +200,13 @@ def test_withdraw_with_reason(desk):
 
 def test_dispute_only_against_an_online_holder(app, desk, make_account):
     from portal.domain import DomainError
-    from portal.models import Account, AuditEntry, NikDispute
-    from portal.services.applications import draft_for
+    from portal.models import AuditEntry, NikDispute
     from portal.services.intake import create_walkin, findings, record_dispute
 
     with pytest.raises(DomainError) as refused:
         record_dispute(nik(5), "Siti", "081234567890", "", desk)
     assert refused.value.field == "nik"
-    make_account(email="online@contoh.id")
-    online = draft_for(Account.by_email("online@contoh.id"))
-    online.nik = nik(5)
-    online.save()
+    online_holder(make_account)
     with pytest.raises(DomainError) as refused:
         record_dispute(nik(5), "Siti", "0215551234", "", desk)
     assert refused.value.field == "contact_phone"
@@ -226,18 +218,6 @@ def test_dispute_only_against_an_online_holder(app, desk, make_account):
     assert NikDispute.select().count() == 1
     assert "A NIK dispute is already open" in str(findings(desk.office, nik=nik(5))["nik"][-1][1])
     create_walkin  # noqa: B018 (imported to keep the service's surface in one place)
-
-
-def online_holder(make_account, serial=5):
-    """An online draft (of "Dewi Online") holding nik(serial): a NIK a desk may dispute."""
-    from portal.models import Account
-    from portal.services.applications import draft_for
-
-    make_account(email="online@contoh.id", name="Dewi Online")
-    online = draft_for(Account.by_email("online@contoh.id"))
-    online.nik = nik(serial)
-    online.save()
-    return online
 
 
 def test_a_nik_has_at_most_one_open_dispute(app, desk, make_account, make_staff):
@@ -300,8 +280,6 @@ def test_a_dispute_recorded_a_moment_ago_elsewhere_refuses_with_the_same_message
 
 def test_desks_recording_one_nik_at_once_open_one_dispute(app, make_account, make_staff):
     """Four officers at two offices record the same claim at the same moment, on the real database."""
-    import threading
-
     from portal.domain import DomainError
     from portal.models import Account, AuditEntry, NikDispute, db
     from portal.services import audit, intake
@@ -310,25 +288,19 @@ def test_desks_recording_one_nik_at_once_open_one_dispute(app, make_account, mak
         online_holder(make_account)
     officers = [make_staff("officer", email=f"petugas{n}@kantor.id", office_code=f"DISNAKER-32{n % 2}1").id
                 for n in range(4)]
-    outcomes, barrier = [], threading.Barrier(len(officers))
+    outcomes = []
 
     def record(officer_id):
         with app.test_request_context(headers={"Accept-Language": "en"}):
-            officer = Account.get_by_id(officer_id)
-            barrier.wait()
             try:
-                intake.record_dispute(nik(5), "Siti Aminah", "081234567890", "", officer)
+                intake.record_dispute(nik(5), "Siti Aminah", "081234567890", "", Account.get_by_id(officer_id))
                 outcomes.append("recorded")
             except DomainError as error:
                 outcomes.append((error.field, "already open" in str(error.message)))
             finally:
                 db.close()
 
-    threads = [threading.Thread(target=record, args=(officer_id,)) for officer_id in officers]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    at_once(record, officers)
     assert sorted(outcomes, key=str) == [("nik", True)] * 3 + ["recorded"]
     with app.app_context():
         assert NikDispute.select().where(NikDispute.status == "open").count() == 1

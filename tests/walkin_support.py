@@ -112,3 +112,15 @@ def walkin(app, state="entered", reason=None, phone="auto", email=None, account=
         Address.create(application=record, kind="ktp", region_code="32.01.01.2001", street="Jl. Melati 5",
                        rt="001", rw="002")
         return record
+
+
+def online_holder(make_account, serial=5):
+    """An online draft (of "Dewi Online") holding nik(serial): a NIK a desk may dispute."""
+    from portal.models import Account
+    from portal.services.applications import draft_for
+
+    make_account(email="online@contoh.id", name="Dewi Online")
+    online = draft_for(Account.by_email("online@contoh.id"))
+    online.nik = nik(serial)
+    online.save()
+    return online
