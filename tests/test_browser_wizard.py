@@ -226,8 +226,8 @@ def test_the_whole_wizard_across_two_devices(journeys, javascript, app, make_acc
     expect_state(k, "personal", "blue")
     expect_state(k, "photos", "grey")
     k.check("task-list-resumed")
-    # "Personal details" starts at the first unanswered step: the KTP address.
-    open_section(k, "/pendaftaran/data-diri", "/pendaftaran/data-diri/alamat-ktp")
+    # "Personal details" links straight to the first unanswered step: the KTP address.
+    open_section(k, "/pendaftaran/data-diri/alamat-ktp", "/pendaftaran/data-diri/alamat-ktp")
     expect(page.locator("#province")).to_be_visible()
     expect(page.locator("#regency")).to_have_count(0)
     k.check("address-provinces")

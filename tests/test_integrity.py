@@ -22,7 +22,7 @@ RACING_STEPS = [
     ("/pendaftaran/data-diri/domisili", {"domicile_same": "yes"}, "/pendaftaran/data-diri/pendidikan-pekerjaan"),
     ("/pendaftaran/data-diri/pendidikan-pekerjaan", WORK, "/pendaftaran/data-diri/pernyataan"),
     ("/pendaftaran/data-diri/pernyataan", DECLARATIONS, "/pendaftaran/"),
-    ("/pendaftaran/ktp/konfirmasi", {}, "/pendaftaran/data-diri"),
+    ("/pendaftaran/ktp/konfirmasi", {}, "/pendaftaran/data-diri/nama"),
 ]
 REFUSED = "Your application has been sent, so it can no longer be changed."
 

@@ -17,13 +17,29 @@ def test_a_new_applicant_sees_every_section_not_started(applicant):
     assert re.findall(r'id="status-\w+">([^<]+)', page) == ["Completed"] + ["Not started"] * 4 + ["Cannot start yet"]
 
 
+
+def test_the_task_list_links_personal_details_to_its_first_unanswered_step(applicant):
+    def link():
+        page = applicant.get("/pendaftaran/").get_data(as_text=True)
+        return re.search(r'<a href="([^"]+)" aria-describedby="status-personal"', page).group(1)
+
+    applicant.post("/pendaftaran/ktp", data=KTP)
+    applicant.post("/pendaftaran/ktp/konfirmasi")
+    assert link() == "/pendaftaran/data-diri/nama"
+    applicant.post("/pendaftaran/data-diri/nama", data=NAME)
+    assert link() == "/pendaftaran/data-diri/alamat-ktp"
+    # /data-diri, for bookmarks and older pages, leads to the same step.
+    assert applicant.get("/pendaftaran/data-diri").headers["Location"] == "/pendaftaran/data-diri/alamat-ktp"
+
+
 def test_ktp_step_saves_and_shows_the_sex_the_nik_gives(applicant, app):
     response = applicant.post("/pendaftaran/ktp", data=KTP)
     assert response.headers["Location"] == "/pendaftaran/ktp/konfirmasi"
     page = applicant.get("/pendaftaran/ktp/konfirmasi").get_data(as_text=True)
     assert "Female" in page and "5 December 1990" in page and "Cibinong, Kabupaten Bogor, Jawa Barat" in page
     assert "In progress" in applicant.get("/pendaftaran/").get_data(as_text=True)
-    assert applicant.post("/pendaftaran/ktp/konfirmasi").headers["Location"] == "/pendaftaran/data-diri"
+    # Straight to the first unanswered step of the next section, without a redirect in between.
+    assert applicant.post("/pendaftaran/ktp/konfirmasi").headers["Location"] == "/pendaftaran/data-diri/nama"
     saved = application_of(app)
     assert (saved.nik, saved.kk_number, saved.sex, saved.ktp_confirmed) == ("3201014512900001", "3201010101010001", "P", True)
 

@@ -5,6 +5,7 @@ from flask_login import current_user
 
 from portal.applicant import bp
 from portal.applicant.steps import next_url, run_step
+from portal.applicant.tasks import resume_endpoint
 from portal.auth.forms import ConfirmForm
 from portal.forms.ktp import KtpForm
 from portal.htmx import is_partial, see_other
@@ -39,6 +40,6 @@ def ktp_confirm():
     form = ConfirmForm()
     if form.validate_on_submit():
         applications.update(application, current_user._get_current_object(), ktp_confirmed=True)
-        return see_other(next_url("applicant.personal"))
+        return see_other(next_url(resume_endpoint(application)))
     return render_page("applicant/ktp_confirm.html", form=form, application=application,
                        nik=check_nik(application.nik, application.birth_date))

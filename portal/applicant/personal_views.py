@@ -5,25 +5,17 @@ from flask_login import current_user
 
 from portal.applicant import bp
 from portal.applicant.steps import carried, next_url, run_step
+from portal.applicant.tasks import resume_endpoint
 from portal.forms.personal import AddressForm, DeclarationsForm, DomicileForm, NameForm, WorkForm
 from portal.htmx import is_partial, see_other
 from portal.rendering import render_block, render_page
 from portal.services import applications, villages
 
-STEP_ENDPOINTS = {
-    "name": "applicant.name",
-    "ktp_address": "applicant.address_ktp",
-    "domicile": "applicant.domicile",
-    "work": "applicant.work",
-    "declarations": "applicant.declarations",
-}
-
 
 @bp.route("/data-diri")
 def personal():
     """Start or resume the section at its first unanswered step."""
-    step = applications.first_missing_step(g.application) or "name"
-    return see_other(url_for(STEP_ENDPOINTS[step]))
+    return see_other(url_for(resume_endpoint(g.application)))
 
 
 @bp.route("/data-diri/nama", methods=["GET", "POST"])

@@ -24,7 +24,11 @@ class Section:
     key: str
     title: object
     state: Callable  # application -> one of the states above
-    endpoint: str  # where the section starts
+    endpoint: object  # where the section starts: an endpoint, or application -> endpoint
+
+    def start(self, application):
+        """The endpoint the section's link leads to for this application."""
+        return self.endpoint(application) if callable(self.endpoint) else self.endpoint
 
 
 SECTIONS = []
@@ -46,6 +50,22 @@ def task_rows(application):
 def ready_to_send(application):
     """True when every section but the last (check and send) is complete."""
     return all(section.state(application) == DONE for section in SECTIONS if section.key != "review")
+
+
+# The steps of "Data diri" (portal.applicant.personal_views), by the answers each one saves.
+STEP_ENDPOINTS = {
+    "name": "applicant.name",
+    "ktp_address": "applicant.address_ktp",
+    "domicile": "applicant.domicile",
+    "work": "applicant.work",
+    "declarations": "applicant.declarations",
+}
+
+
+def resume_endpoint(application):
+    """The first unanswered step of "Data diri" (its first step once every one is answered): linked straight
+    to, not through /data-diri's redirect, a round trip less (0.4 s and more on 2G)."""
+    return STEP_ENDPOINTS[applications.first_missing_step(application) or "name"]
 
 
 def ktp_state(application):
@@ -79,7 +99,7 @@ def review_state(application):
 
 register(Section("account", _l("Account"), lambda application: DONE, "applicant.task_list"))
 register(Section("ktp", _l("KTP details"), ktp_state, "applicant.ktp"))
-register(Section("personal", _l("Personal details"), personal_state, "applicant.personal"))
+register(Section("personal", _l("Personal details"), personal_state, resume_endpoint))
 register(Section("photos", _l("Photos"), photos_state, "applicant.photos"))
 register(Section("phone", _l("Mobile number"), phone_state, "applicant.phone"))
 register(Section("review", _l("Check and send"), review_state, "applicant.check"))
