@@ -35,7 +35,7 @@ FORM = "application/x-www-form-urlencoded"
 PLACEHOLDER = re.compile(r"\{(to|text)\}")
 HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
 TEXTS = []  # every lazily translated SMS text (English msgid), in the order the modules registered them
-LINKS = {}  # id() of a registered text -> the endpoint its %(link)s leads to
+LINKS = {}  # id() of each registered text -> the endpoint its %(link)s leads to, or None
 
 
 class SmsDeliveryError(Exception):
@@ -49,8 +49,7 @@ def sms_text(message, link=None):
     """Register a lazily translated SMS text (an English msgid with %(name)s placeholders); returns it. `link` is
     the endpoint of the page its %(link)s leads to: send_sms() fills it in at BASE_URL."""
     TEXTS.append(message)
-    if link:
-        LINKS[id(message)] = link
+    LINKS[id(message)] = link
     return message
 
 
@@ -90,7 +89,7 @@ def send_sms(to_e164, text, kind="notice", language="id", **values):
     """
     if not isinstance(to_e164, str) or not E164.fullmatch(to_e164):
         raise ValueError(f"SMS recipient must be an E.164 number like +6281234567890, not {mask(str(to_e164))}")
-    if isinstance(text, LazyString) and not any(text is registered for registered in TEXTS):
+    if isinstance(text, LazyString) and id(text) not in LINKS:
         # Unregistered, it would escape the test that every text fits one SMS in every language.
         raise ValueError("SMS texts are registered with sms_text() where they are defined")
     if link_of(text):
